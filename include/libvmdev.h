@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvmdev: read and manage mediated devices (mdevs), VFIO device
+ * assignment and IOMMU groups through sysfs.
+ *
+ * Conventions:
+ *  - every call that can fail returns 0 or a negative errno; objects come
+ *    back through out-parameters;
+ *  - objects other than the context are owned by the context: they stay
+ *    valid until vmdev_refresh() or the last vmdev_unref();
+ *  - topology (which devices, parents, types, mdevs and groups exist, and
+ *    their fixed ids) is read lazily on first use and cached; values that
+ *    change under our feet (drivers, overrides, available instances) are
+ *    read live on every call; the getters say which is which;
+ *  - every host path (/sys, /dev, /proc) is resolved under the context's
+ *    root (VMDEV_ROOT, or vmdev_set_root()).
+ */
+#ifndef LIBVMDEV_H
+#define LIBVMDEV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vmdev_ctx;
+struct vmdev_pci;
+struct vmdev_group;
+struct vmdev_member;
+struct vmdev_parent;
+struct vmdev_type;
+struct vmdev_mdev;
+
+/* Lengths of normalised identifiers, with their terminating NUL. */
+#define VMDEV_PCI_ADDR_LEN 13 /* "dddd:bb:dd.f" */
+#define VMDEV_UUID_LEN 37     /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
+
+/* ---- context ---------------------------------------------------------- */
+
+typedef void (*vmdev_log_fn)(struct vmdev_ctx *ctx, int priority,
+			     const char *file, int line, const char *fn,
+			     const char *format, va_list args);
+
+int vmdev_new(struct vmdev_ctx **ctx);
+struct vmdev_ctx *vmdev_ref(struct vmdev_ctx *ctx);
+struct vmdev_ctx *vmdev_unref(struct vmdev_ctx *ctx);
+
+int vmdev_set_root(struct vmdev_ctx *ctx, const char *root);
+const char *vmdev_get_root(struct vmdev_ctx *ctx);
+
+void vmdev_set_log_fn(struct vmdev_ctx *ctx, vmdev_log_fn fn);
+int vmdev_get_log_priority(struct vmdev_ctx *ctx);
+void vmdev_set_log_priority(struct vmdev_ctx *ctx, int priority);
+
+void vmdev_set_userdata(struct vmdev_ctx *ctx, void *userdata);
+void *vmdev_get_userdata(struct vmdev_ctx *ctx);
+
+int vmdev_set_timeout_ms(struct vmdev_ctx *ctx, unsigned int timeout_ms);
+unsigned int vmdev_get_timeout_ms(struct vmdev_ctx *ctx);
+
+void vmdev_refresh(struct vmdev_ctx *ctx);
+
+/* ---- parsing and validation (no context needed) ------------------------ */
+
+int vmdev_parse_pci_address(const char *text, char out[VMDEV_PCI_ADDR_LEN]);
+int vmdev_parse_uuid(const char *text, char out[VMDEV_UUID_LEN]);
+int vmdev_parse_group(const char *text, unsigned int *group);
+int vmdev_check_name(const char *name);
+bool vmdev_driver_is_vfio_pci(const char *driver);
+
+/* ---- PCI devices ------------------------------------------------------- */
+
+struct vmdev_pci *vmdev_pci_get_first(struct vmdev_ctx *ctx);
+struct vmdev_pci *vmdev_pci_get_next(struct vmdev_pci *pci);
+#define vmdev_pci_foreach(ctx, pci)                                      \
+	for (pci = vmdev_pci_get_first(ctx); pci != NULL;                \
+	     pci = vmdev_pci_get_next(pci))
+
+int vmdev_pci_find(struct vmdev_ctx *ctx, const char *address,
+		   struct vmdev_pci **pci);
+
+struct vmdev_ctx *vmdev_pci_get_ctx(struct vmdev_pci *pci);
+const char *vmdev_pci_get_address(struct vmdev_pci *pci);
+const char *vmdev_pci_get_path(struct vmdev_pci *pci);
+unsigned int vmdev_pci_get_vendor(struct vmdev_pci *pci);
+unsigned int vmdev_pci_get_device(struct vmdev_pci *pci);
+unsigned int vmdev_pci_get_subsystem_vendor(struct vmdev_pci *pci);
+unsigned int vmdev_pci_get_subsystem_device(struct vmdev_pci *pci);
+unsigned int vmdev_pci_get_class(struct vmdev_pci *pci);
+unsigned int vmdev_pci_get_revision(struct vmdev_pci *pci);
+bool vmdev_pci_is_bridge(struct vmdev_pci *pci);
+bool vmdev_pci_is_mdev_parent(struct vmdev_pci *pci);
+int vmdev_pci_get_iommu_group(struct vmdev_pci *pci);
+const char *vmdev_pci_get_vendor_name(struct vmdev_pci *pci);
+const char *vmdev_pci_get_device_name(struct vmdev_pci *pci);
+
+/* live values */
+int vmdev_pci_get_driver(struct vmdev_pci *pci, char **driver);
+int vmdev_pci_get_driver_override(struct vmdev_pci *pci, char **driver);
+int vmdev_pci_get_sriov_numvfs(struct vmdev_pci *pci, unsigned int *numvfs);
+
+/* ---- IOMMU groups and viability ---------------------------------------- */
+
+struct vmdev_group *vmdev_group_get_first(struct vmdev_ctx *ctx);
+struct vmdev_group *vmdev_group_get_next(struct vmdev_group *group);
+#define vmdev_group_foreach(ctx, group)                                  \
+	for (group = vmdev_group_get_first(ctx); group != NULL;          \
+	     group = vmdev_group_get_next(group))
+
+int vmdev_group_find(struct vmdev_ctx *ctx, unsigned int number,
+		     struct vmdev_group **group);
+
+unsigned int vmdev_group_get_number(struct vmdev_group *group);
+const char *vmdev_group_get_vfio_node(struct vmdev_group *group);
+bool vmdev_group_vfio_node_present(struct vmdev_group *group);
+int vmdev_group_is_viable(struct vmdev_group *group);
+
+struct vmdev_holder {
+	int pid;
+	char comm[64];
+};
+int vmdev_group_get_holders(struct vmdev_group *group,
+			    struct vmdev_holder **holders, size_t *count);
+
+enum vmdev_member_kind {
+	VMDEV_MEMBER_PCI,
+	VMDEV_MEMBER_MDEV,
+	VMDEV_MEMBER_OTHER,
+};
+
+/* Why a group member is, or is not, acceptable for the group's viability. */
+enum vmdev_verdict {
+	VMDEV_VERDICT_UNBOUND,      /* ok: no driver */
+	VMDEV_VERDICT_VFIO,         /* ok: vfio-pci or a vfio-pci variant */
+	VMDEV_VERDICT_PCI_STUB,     /* ok: pci-stub */
+	VMDEV_VERDICT_BRIDGE,       /* ok: a bridge on pcieport */
+	VMDEV_VERDICT_MDEV_DRIVER,  /* ok: an mdev on its mdev-bus driver */
+	VMDEV_VERDICT_HOST_DRIVER,  /* not ok: a host driver owns DMA */
+};
+
+struct vmdev_member *vmdev_member_get_first(struct vmdev_group *group);
+struct vmdev_member *vmdev_member_get_next(struct vmdev_member *member);
+#define vmdev_member_foreach(group, member)                              \
+	for (member = vmdev_member_get_first(group); member != NULL;     \
+	     member = vmdev_member_get_next(member))
+
+enum vmdev_member_kind vmdev_member_get_kind(struct vmdev_member *member);
+const char *vmdev_member_get_name(struct vmdev_member *member);
+struct vmdev_pci *vmdev_member_get_pci(struct vmdev_member *member);
+struct vmdev_mdev *vmdev_member_get_mdev(struct vmdev_member *member);
+int vmdev_member_get_driver(struct vmdev_member *member, char **driver);
+int vmdev_member_get_verdict(struct vmdev_member *member,
+			     enum vmdev_verdict *verdict, char **driver);
+bool vmdev_verdict_is_ok(enum vmdev_verdict verdict);
+
+/* ---- mdev parents, types and mdevs ------------------------------------- */
+
+struct vmdev_parent *vmdev_parent_get_first(struct vmdev_ctx *ctx);
+struct vmdev_parent *vmdev_parent_get_next(struct vmdev_parent *parent);
+#define vmdev_parent_foreach(ctx, parent)                                \
+	for (parent = vmdev_parent_get_first(ctx); parent != NULL;       \
+	     parent = vmdev_parent_get_next(parent))
+
+int vmdev_parent_find(struct vmdev_ctx *ctx, const char *name,
+		      struct vmdev_parent **parent);
+
+const char *vmdev_parent_get_name(struct vmdev_parent *parent);
+const char *vmdev_parent_get_bus(struct vmdev_parent *parent);
+const char *vmdev_parent_get_path(struct vmdev_parent *parent);
+int vmdev_parent_get_iommu_group(struct vmdev_parent *parent);
+struct vmdev_pci *vmdev_parent_get_pci(struct vmdev_parent *parent);
+int vmdev_parent_get_driver(struct vmdev_parent *parent, char **driver);
+
+struct vmdev_type *vmdev_type_get_first(struct vmdev_parent *parent);
+struct vmdev_type *vmdev_type_get_next(struct vmdev_type *type);
+#define vmdev_type_foreach(parent, type)                                 \
+	for (type = vmdev_type_get_first(parent); type != NULL;          \
+	     type = vmdev_type_get_next(type))
+
+int vmdev_type_find(struct vmdev_parent *parent, const char *id,
+		    struct vmdev_type **type);
+
+struct vmdev_parent *vmdev_type_get_parent(struct vmdev_type *type);
+const char *vmdev_type_get_id(struct vmdev_type *type);
+const char *vmdev_type_get_name(struct vmdev_type *type);
+const char *vmdev_type_get_description(struct vmdev_type *type);
+const char *vmdev_type_get_device_api(struct vmdev_type *type);
+int vmdev_type_get_available_instances(struct vmdev_type *type,
+				       unsigned int *count);
+
+struct vmdev_mdev *vmdev_mdev_get_first(struct vmdev_ctx *ctx);
+struct vmdev_mdev *vmdev_mdev_get_next(struct vmdev_mdev *mdev);
+#define vmdev_mdev_foreach(ctx, mdev)                                    \
+	for (mdev = vmdev_mdev_get_first(ctx); mdev != NULL;             \
+	     mdev = vmdev_mdev_get_next(mdev))
+
+struct vmdev_mdev *vmdev_type_mdev_get_first(struct vmdev_type *type);
+struct vmdev_mdev *vmdev_type_mdev_get_next(struct vmdev_mdev *mdev);
+#define vmdev_type_mdev_foreach(type, mdev)                              \
+	for (mdev = vmdev_type_mdev_get_first(type); mdev != NULL;       \
+	     mdev = vmdev_type_mdev_get_next(mdev))
+
+int vmdev_mdev_find(struct vmdev_ctx *ctx, const char *uuid,
+		    struct vmdev_mdev **mdev);
+
+const char *vmdev_mdev_get_uuid(struct vmdev_mdev *mdev);
+struct vmdev_type *vmdev_mdev_get_type(struct vmdev_mdev *mdev);
+struct vmdev_parent *vmdev_mdev_get_parent(struct vmdev_mdev *mdev);
+const char *vmdev_mdev_get_path(struct vmdev_mdev *mdev);
+int vmdev_mdev_get_iommu_group(struct vmdev_mdev *mdev);
+int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBVMDEV_H */

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * IOMMU groups, their members and the viability verdict. The rule is the
+ * kernel's since 5.19 (DMA ownership in the IOMMU core): a group can be
+ * handed to a user only when no member is driven by a host driver that
+ * does DMA on its own.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+#define IOMMU_GROUPS "/sys/kernel/iommu_groups"
+
+static void group_free(struct vmdev_group *group)
+{
+	struct vmdev_member *m, *next;
+
+	for (m = group->members; m; m = next) {
+		next = m->next;
+		free(m->name);
+		free(m);
+	}
+	free(group);
+}
+
+void group_free_all(struct vmdev_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_groups; i++)
+		group_free(ctx->groups[i]);
+	free(ctx->groups);
+	ctx->groups = NULL;
+	ctx->n_groups = 0;
+	ctx->groups_scanned = false;
+}
+
+int group_scan(struct vmdev_ctx *ctx)
+{
+	char **names;
+	size_t count;
+	int r;
+
+	if (ctx->groups_scanned)
+		return 0;
+	r = sysfs_list_dir(ctx, IOMMU_GROUPS, cmp_names_numeric, &names, &count);
+	if (r == -ENOENT)
+		names = NULL, count = 0;
+	else if (r < 0)
+		return r;
+	ctx->groups = calloc(count ? count : 1, sizeof(*ctx->groups));
+	if (!ctx->groups) {
+		free_names(names, count);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct vmdev_group *group;
+		unsigned int number;
+
+		if (vmdev_parse_group(names[i], &number) < 0)
+			continue;
+		group = calloc(1, sizeof(*group));
+		if (!group) {
+			free_names(names, count);
+			group_free_all(ctx);
+			return -ENOMEM;
+		}
+		group->ctx = ctx;
+		group->number = number;
+		snprintf(group->vfio_node, sizeof(group->vfio_node),
+			 "/dev/vfio/%u", number);
+		if (ctx->n_groups)
+			ctx->groups[ctx->n_groups - 1]->next = group;
+		ctx->groups[ctx->n_groups++] = group;
+	}
+	free_names(names, count);
+	ctx->groups_scanned = true;
+	return 0;
+}
+
+static int member_new(struct vmdev_group *group, const char *name,
+		      struct vmdev_member **out)
+{
+	struct vmdev_member *m = calloc(1, sizeof(*m));
+
+	*out = NULL;
+	if (!m)
+		return -ENOMEM;
+	m->group = group;
+	m->kind = VMDEV_MEMBER_OTHER;
+	m->name = strdup(name);
+	if (!m->name) {
+		free(m);
+		return -ENOMEM;
+	}
+	if (vmdev_pci_find(group->ctx, name, &m->pci) == 0)
+		m->kind = VMDEV_MEMBER_PCI;
+	else if (vmdev_mdev_find(group->ctx, name, &m->mdev) == 0)
+		m->kind = VMDEV_MEMBER_MDEV;
+	*out = m;
+	return 0;
+}
+
+static int group_scan_members(struct vmdev_group *group)
+{
+	struct vmdev_member **tail = &group->members;
+	char path[64], **names;
+	size_t count;
+	int r;
+
+	if (group->members_scanned)
+		return 0;
+	r = format_path(path, sizeof(path), IOMMU_GROUPS "/%u/devices",
+			group->number);
+	if (r < 0)
+		return r;
+	r = sysfs_list_dir(group->ctx, path, cmp_names, &names, &count);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < count && r >= 0; i++) {
+		struct vmdev_member *m;
+
+		if (vmdev_check_name(names[i]) < 0)
+			continue;
+		r = member_new(group, names[i], &m);
+		if (r == 0) {
+			*tail = m;
+			tail = &m->next;
+		}
+	}
+	free_names(names, count);
+	if (r < 0)
+		return r;
+	group->members_scanned = true;
+	return 0;
+}
+
+/**
+ * vmdev_group_get_first - the first IOMMU group, in numeric order
+ * @ctx: the context
+ *
+ * Scans /sys/kernel/iommu_groups on first use; NULL when there is none
+ * (the IOMMU is off, or no device has a group).
+ */
+VMDEV_EXPORT struct vmdev_group *vmdev_group_get_first(struct vmdev_ctx *ctx)
+{
+	if (!ctx || group_scan(ctx) < 0 || ctx->n_groups == 0)
+		return NULL;
+	return ctx->groups[0];
+}
+
+/** vmdev_group_get_next - the group after @group, or NULL */
+VMDEV_EXPORT struct vmdev_group *vmdev_group_get_next(struct vmdev_group *group)
+{
+	return group ? group->next : NULL;
+}
+
+/**
+ * vmdev_group_find - look up an IOMMU group by number
+ * @ctx: the context
+ * @number: the group number
+ * @group: receives the group
+ *
+ * Returns 0, -EINVAL for a number out of range, -ENOENT, or the scan's
+ * error.
+ */
+VMDEV_EXPORT int vmdev_group_find(struct vmdev_ctx *ctx, unsigned int number,
+				  struct vmdev_group **group)
+{
+	int r;
+
+	if (!ctx || !group)
+		return -EINVAL;
+	*group = NULL;
+	if (number > INT_MAX)
+		return -EINVAL;
+	r = group_scan(ctx);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ctx->n_groups; i++) {
+		if (ctx->groups[i]->number == number) {
+			*group = ctx->groups[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/** vmdev_group_get_number - the group's number */
+VMDEV_EXPORT unsigned int vmdev_group_get_number(struct vmdev_group *group)
+{
+	return group ? group->number : 0;
+}
+
+/** vmdev_group_get_vfio_node - "/dev/vfio/N", the host path of the group's
+ * VFIO character device (whether or not it exists) */
+VMDEV_EXPORT const char *vmdev_group_get_vfio_node(struct vmdev_group *group)
+{
+	return group ? group->vfio_node : NULL;
+}
+
+/** vmdev_group_vfio_node_present - whether /dev/vfio/N exists under the
+ * root now, whatever its file type (read live) */
+VMDEV_EXPORT bool vmdev_group_vfio_node_present(struct vmdev_group *group)
+{
+	return group && sysfs_exists_at(group->ctx->root_fd, group->vfio_node + 1);
+}
+
+/** vmdev_member_get_first - the group's first member, in name order; NULL
+ * when the group has none or its devices/ cannot be read */
+VMDEV_EXPORT struct vmdev_member *vmdev_member_get_first(struct vmdev_group *group)
+{
+	if (!group || group_scan_members(group) < 0)
+		return NULL;
+	return group->members;
+}
+
+/** vmdev_member_get_next - the member after @member, or NULL */
+VMDEV_EXPORT struct vmdev_member *vmdev_member_get_next(struct vmdev_member *member)
+{
+	return member ? member->next : NULL;
+}
+
+/** vmdev_member_get_kind - a PCI device, an mdev, or another device */
+VMDEV_EXPORT enum vmdev_member_kind vmdev_member_get_kind(struct vmdev_member *member)
+{
+	return member ? member->kind : VMDEV_MEMBER_OTHER;
+}
+
+/** vmdev_member_get_name - the PCI address, UUID or device name */
+VMDEV_EXPORT const char *vmdev_member_get_name(struct vmdev_member *member)
+{
+	return member ? member->name : NULL;
+}
+
+/** vmdev_member_get_pci - the PCI device of a PCI member, else NULL */
+VMDEV_EXPORT struct vmdev_pci *vmdev_member_get_pci(struct vmdev_member *member)
+{
+	return member ? member->pci : NULL;
+}
+
+/** vmdev_member_get_mdev - the mdev of an mdev member, else NULL */
+VMDEV_EXPORT struct vmdev_mdev *vmdev_member_get_mdev(struct vmdev_member *member)
+{
+	return member ? member->mdev : NULL;
+}
+
+/**
+ * vmdev_member_get_driver - the member's driver now (read live)
+ * @member: the member
+ * @driver: receives a new string the caller frees, or NULL when unbound
+ *
+ * Returns 0 or a negative errno.
+ */
+VMDEV_EXPORT int vmdev_member_get_driver(struct vmdev_member *member,
+					 char **driver)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (!member || !driver)
+		return -EINVAL;
+	*driver = NULL;
+	if (member->pci)
+		return vmdev_pci_get_driver(member->pci, driver);
+	if (member->mdev)
+		return vmdev_mdev_get_driver(member->mdev, driver);
+	r = format_path(path, sizeof(path), IOMMU_GROUPS "/%u/devices/%s/driver",
+			member->group->number, member->name);
+	if (r < 0)
+		return r;
+	r = sysfs_link_name(member->group->ctx, path, driver);
+	return r == -ENOENT ? 0 : r;
+}
+
+enum vmdev_verdict verdict_for_pci(const char *driver, bool bridge)
+{
+	if (!driver)
+		return VMDEV_VERDICT_UNBOUND;
+	if (vmdev_driver_is_vfio_pci(driver))
+		return VMDEV_VERDICT_VFIO;
+	if (strcmp(driver, "pci-stub") == 0)
+		return VMDEV_VERDICT_PCI_STUB;
+	if (bridge && strcmp(driver, "pcieport") == 0)
+		return VMDEV_VERDICT_BRIDGE;
+	return VMDEV_VERDICT_HOST_DRIVER;
+}
+
+/**
+ * vmdev_member_get_verdict - whether a member lets its group be viable
+ * @member: the member
+ * @verdict: receives the verdict (see enum vmdev_verdict)
+ * @driver: if not NULL, receives the driver the verdict was made on (a new
+ *          string the caller frees, or NULL when unbound)
+ *
+ * Acceptable: unbound; vfio-pci or a variant; pci-stub; a bridge on
+ * pcieport; an mdev on its mdev-bus driver (since 5.16 each registers its
+ * own vfio device). Anything else is a host driver that owns DMA.
+ *
+ * Returns 0 or a negative errno from reading the driver.
+ */
+VMDEV_EXPORT int vmdev_member_get_verdict(struct vmdev_member *member,
+					  enum vmdev_verdict *verdict,
+					  char **driver)
+{
+	char *name = NULL;
+	int r;
+
+	if (!member || !verdict)
+		return -EINVAL;
+	if (driver)
+		*driver = NULL;
+	r = vmdev_member_get_driver(member, &name);
+	if (r < 0)
+		return r;
+	if (member->kind == VMDEV_MEMBER_MDEV)
+		*verdict = name ? VMDEV_VERDICT_MDEV_DRIVER : VMDEV_VERDICT_UNBOUND;
+	else
+		*verdict = verdict_for_pci(name, member->pci && member->pci->bridge);
+	if (driver)
+		*driver = name;
+	else
+		free(name);
+	return 0;
+}
+
+/** vmdev_verdict_is_ok - whether @verdict keeps the group viable */
+VMDEV_EXPORT bool vmdev_verdict_is_ok(enum vmdev_verdict verdict)
+{
+	return verdict != VMDEV_VERDICT_HOST_DRIVER;
+}
+
+/**
+ * vmdev_group_is_viable - whether every member is acceptable now
+ * @group: the group
+ *
+ * Returns 1 when viable, 0 when not, or a negative errno. Holders do not
+ * enter into it: a group in use can still be viable.
+ */
+VMDEV_EXPORT int vmdev_group_is_viable(struct vmdev_group *group)
+{
+	struct vmdev_member *m;
+	int r;
+
+	if (!group)
+		return -EINVAL;
+	r = group_scan_members(group);
+	if (r < 0)
+		return r;
+	vmdev_member_foreach(group, m) {
+		enum vmdev_verdict verdict;
+
+		r = vmdev_member_get_verdict(m, &verdict, NULL);
+		if (r < 0)
+			return r;
+		if (!vmdev_verdict_is_ok(verdict))
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * mdev parents, their types and the mdevs of each type. One walk fills all
+ * three: each type's devices/ directory already groups the mdevs by parent
+ * and type, so no mdev needs its mdev_type link resolved.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+#define MDEV_BUS_CLASS "/sys/class/mdev_bus"
+
+static void type_free(struct vmdev_type *type)
+{
+	free(type->id);
+	free(type->name);
+	free(type->description);
+	free(type->device_api);
+	free(type);
+}
+
+static void parent_free(struct vmdev_parent *parent)
+{
+	struct vmdev_type *type, *next;
+
+	for (type = parent->types; type; type = next) {
+		next = type->next;
+		type_free(type);
+	}
+	free(parent->name);
+	free(parent->bus);
+	free(parent->path);
+	free(parent);
+}
+
+static void mdev_free(struct vmdev_mdev *mdev)
+{
+	free(mdev->path);
+	free(mdev);
+}
+
+void mdev_free_all(struct vmdev_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_mdevs; i++)
+		mdev_free(ctx->mdevs[i]);
+	free(ctx->mdevs);
+	for (size_t i = 0; i < ctx->n_parents; i++)
+		parent_free(ctx->parents[i]);
+	free(ctx->parents);
+	ctx->mdevs = NULL;
+	ctx->parents = NULL;
+	ctx->n_mdevs = ctx->n_parents = 0;
+	ctx->mdev_scanned = false;
+}
+
+static int mdevs_append(struct vmdev_ctx *ctx, struct vmdev_mdev *mdev)
+{
+	struct vmdev_mdev **grown;
+
+	grown = realloc(ctx->mdevs, (ctx->n_mdevs + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	ctx->mdevs = grown;
+	if (ctx->n_mdevs)
+		ctx->mdevs[ctx->n_mdevs - 1]->next = mdev;
+	ctx->mdevs[ctx->n_mdevs++] = mdev;
+	return 0;
+}
+
+/* The mdevs listed in a type's devices/ directory, sorted by UUID. */
+static int type_scan_mdevs(struct vmdev_type *type, int parent_fd, int type_fd)
+{
+	struct vmdev_ctx *ctx = type->parent->ctx;
+	struct vmdev_mdev **tail = &type->mdevs;
+	char **names;
+	size_t count;
+	int r;
+
+	r = sysfs_list_dir_at(type_fd, "devices", cmp_names, &names, &count);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < count; i++) {
+		struct vmdev_mdev *mdev;
+		char link[VMDEV_UUID_LEN + 16];
+
+		mdev = calloc(1, sizeof(*mdev));
+		if (!mdev) {
+			r = -ENOMEM;
+			break;
+		}
+		if (vmdev_parse_uuid(names[i], mdev->uuid) < 0) {
+			dbg(ctx, "skipping %s/devices/%s: not a UUID", type->id,
+			    names[i]);
+			free(mdev);
+			continue;
+		}
+		mdev->ctx = ctx;
+		mdev->type = type;
+		if (asprintf(&mdev->path, "%s/%s", type->parent->path,
+			     mdev->uuid) < 0) {
+			free(mdev);
+			r = -ENOMEM;
+			break;
+		}
+		snprintf(link, sizeof(link), "%s/iommu_group", mdev->uuid);
+		mdev->iommu_group = sysfs_link_group_at(parent_fd, link);
+		r = mdevs_append(ctx, mdev);
+		if (r < 0) {
+			mdev_free(mdev);
+			break;
+		}
+		*tail = mdev;
+		tail = &mdev->type_next;
+	}
+	free_names(names, count);
+	return r < 0 ? r : 0;
+}
+
+static int optional_string(int dir_fd, const char *name, char **value)
+{
+	int r = sysfs_read_string_at(dir_fd, name, value);
+
+	return r == -ENOENT ? 0 : r;
+}
+
+static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
+{
+	struct vmdev_type **tail = &parent->types;
+	char **ids;
+	size_t count;
+	int r;
+
+	r = sysfs_list_dir_at(parent_fd, "mdev_supported_types",
+			      cmp_names_version, &ids, &count);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < count && r >= 0; i++) {
+		_cleanup_(closep) int type_fd = -1;
+		struct vmdev_type *type;
+		char path[PATH_MAX];
+
+		if (vmdev_check_name(ids[i]) < 0)
+			continue;
+		r = format_path(path, sizeof(path), "%s/mdev_supported_types/%s",
+				parent->path, ids[i]);
+		if (r < 0)
+			break;
+		type_fd = sysfs_open_dir(parent->ctx, path);
+		if (type_fd < 0) {
+			r = 0; /* vanished, or not a directory */
+			continue;
+		}
+		type = calloc(1, sizeof(*type));
+		if (!type) {
+			r = -ENOMEM;
+			break;
+		}
+		type->parent = parent;
+		type->id = ids[i];
+		ids[i] = NULL;
+		*tail = type;
+		tail = &type->next;
+		r = optional_string(type_fd, "name", &type->name);
+		if (r >= 0)
+			r = optional_string(type_fd, "description",
+					    &type->description);
+		if (r >= 0)
+			r = optional_string(type_fd, "device_api",
+					    &type->device_api);
+		if (r >= 0)
+			r = type_scan_mdevs(type, parent_fd, type_fd);
+	}
+	free_names(ids, count);
+	return r < 0 ? r : 0;
+}
+
+/* The bus a parent sits on: pci, css, ap, ... or "virtual". */
+static int parent_find_bus(struct vmdev_parent *parent, int parent_fd)
+{
+	_cleanup_(freep) char *subsystem = NULL;
+	char target[PATH_MAX];
+	ssize_t n;
+
+	if (vmdev_pci_find(parent->ctx, parent->name, &parent->pci) == 0) {
+		parent->bus = strdup("pci");
+		return parent->bus ? 0 : -ENOMEM;
+	}
+	n = readlinkat(parent_fd, "subsystem", target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		if (strstr(target, "/bus/"))
+			return sysfs_link_name_at(parent_fd, "subsystem",
+						  &parent->bus);
+	}
+	if (strncmp(parent->path, "/sys/devices/virtual/", 21) == 0) {
+		parent->bus = strdup("virtual");
+		return parent->bus ? 0 : -ENOMEM;
+	}
+	return 0;
+}
+
+static int parent_new(struct vmdev_ctx *ctx, const char *name,
+		      struct vmdev_parent **out)
+{
+	_cleanup_(closep) int fd = -1;
+	struct vmdev_parent *parent;
+	int r;
+
+	*out = NULL;
+	parent = calloc(1, sizeof(*parent));
+	if (!parent)
+		return -ENOMEM;
+	parent->ctx = ctx;
+	parent->name = strdup(name);
+	if (!parent->name) {
+		r = -ENOMEM;
+		goto err_free;
+	}
+	r = sysfs_canonical_link(ctx, MDEV_BUS_CLASS, name, &parent->path);
+	if (r < 0)
+		goto err_free;
+	fd = sysfs_open_dir(ctx, parent->path);
+	if (fd < 0) {
+		r = fd;
+		goto err_free;
+	}
+	parent->iommu_group = sysfs_link_group_at(fd, "iommu_group");
+	r = parent_find_bus(parent, fd);
+	if (r < 0)
+		goto err_free;
+	r = parent_scan_types(parent, fd);
+	if (r < 0)
+		goto err_free;
+	*out = parent;
+	return 0;
+
+err_free:
+	parent_free(parent);
+	return r;
+}
+
+int mdev_scan(struct vmdev_ctx *ctx)
+{
+	char **names;
+	size_t count;
+	int r;
+
+	if (ctx->mdev_scanned)
+		return 0;
+	r = sysfs_list_dir(ctx, MDEV_BUS_CLASS, cmp_names, &names, &count);
+	if (r == -ENOENT)
+		names = NULL, count = 0;
+	else if (r < 0)
+		return r;
+	ctx->parents = calloc(count ? count : 1, sizeof(*ctx->parents));
+	if (!ctx->parents) {
+		free_names(names, count);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct vmdev_parent *parent;
+
+		if (vmdev_check_name(names[i]) < 0)
+			continue;
+		r = parent_new(ctx, names[i], &parent);
+		if (r == -ENOMEM) {
+			free_names(names, count);
+			mdev_free_all(ctx);
+			return r;
+		}
+		if (r < 0) {
+			info(ctx, "skipping mdev parent %s: %s", names[i],
+			     strerror(-r));
+			continue;
+		}
+		if (ctx->n_parents)
+			ctx->parents[ctx->n_parents - 1]->next = parent;
+		ctx->parents[ctx->n_parents++] = parent;
+	}
+	free_names(names, count);
+	ctx->mdev_scanned = true;
+	return 0;
+}
+
+/**
+ * vmdev_parent_get_first - the first mdev parent, in name order
+ * @ctx: the context
+ *
+ * Scans /sys/class/mdev_bus, every parent's types and their mdevs on first
+ * use. Returns NULL when there is none.
+ */
+VMDEV_EXPORT struct vmdev_parent *vmdev_parent_get_first(struct vmdev_ctx *ctx)
+{
+	if (!ctx || mdev_scan(ctx) < 0 || ctx->n_parents == 0)
+		return NULL;
+	return ctx->parents[0];
+}
+
+/** vmdev_parent_get_next - the parent after @parent, or NULL */
+VMDEV_EXPORT struct vmdev_parent *vmdev_parent_get_next(struct vmdev_parent *parent)
+{
+	return parent ? parent->next : NULL;
+}
+
+/**
+ * vmdev_parent_find - look up an mdev parent by its name in
+ * /sys/class/mdev_bus ("0000:00:02.0", "mtty")
+ * @ctx: the context
+ * @name: the name
+ * @parent: receives the parent
+ *
+ * Returns 0, -EINVAL for a name that cannot be one, -ENOENT, or the scan's
+ * error.
+ */
+VMDEV_EXPORT int vmdev_parent_find(struct vmdev_ctx *ctx, const char *name,
+				   struct vmdev_parent **parent)
+{
+	int r;
+
+	if (!ctx || !parent)
+		return -EINVAL;
+	*parent = NULL;
+	r = vmdev_check_name(name);
+	if (r < 0)
+		return r;
+	r = mdev_scan(ctx);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ctx->n_parents; i++) {
+		if (strcmp(ctx->parents[i]->name, name) == 0) {
+			*parent = ctx->parents[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/** vmdev_parent_get_name - the name in /sys/class/mdev_bus (cached) */
+VMDEV_EXPORT const char *vmdev_parent_get_name(struct vmdev_parent *parent)
+{
+	return parent ? parent->name : NULL;
+}
+
+/** vmdev_parent_get_bus - "pci", "css", "ap", "virtual", or NULL (cached) */
+VMDEV_EXPORT const char *vmdev_parent_get_bus(struct vmdev_parent *parent)
+{
+	return parent ? parent->bus : NULL;
+}
+
+/** vmdev_parent_get_path - canonical host path "/sys/devices/..." (cached) */
+VMDEV_EXPORT const char *vmdev_parent_get_path(struct vmdev_parent *parent)
+{
+	return parent ? parent->path : NULL;
+}
+
+/** vmdev_parent_get_iommu_group - the parent's group, or -1 (cached) */
+VMDEV_EXPORT int vmdev_parent_get_iommu_group(struct vmdev_parent *parent)
+{
+	return parent ? parent->iommu_group : -1;
+}
+
+/** vmdev_parent_get_pci - the PCI device of a PCI parent, else NULL */
+VMDEV_EXPORT struct vmdev_pci *vmdev_parent_get_pci(struct vmdev_parent *parent)
+{
+	return parent ? parent->pci : NULL;
+}
+
+/**
+ * vmdev_parent_get_driver - the parent's driver now (read live)
+ * @parent: the parent
+ * @driver: receives a new string the caller frees, or NULL when unbound
+ *
+ * Returns 0 or a negative errno.
+ */
+VMDEV_EXPORT int vmdev_parent_get_driver(struct vmdev_parent *parent,
+					 char **driver)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (!parent || !driver)
+		return -EINVAL;
+	*driver = NULL;
+	r = format_path(path, sizeof(path), "%s/driver", parent->path);
+	if (r < 0)
+		return r;
+	r = sysfs_link_name(parent->ctx, path, driver);
+	return r == -ENOENT ? 0 : r;
+}
+
+/** vmdev_type_get_first - the parent's first type, in version order */
+VMDEV_EXPORT struct vmdev_type *vmdev_type_get_first(struct vmdev_parent *parent)
+{
+	return parent ? parent->types : NULL;
+}
+
+/** vmdev_type_get_next - the type after @type, or NULL */
+VMDEV_EXPORT struct vmdev_type *vmdev_type_get_next(struct vmdev_type *type)
+{
+	return type ? type->next : NULL;
+}
+
+/**
+ * vmdev_type_find - look up a type of a parent by its directory name
+ * @parent: the parent
+ * @id: the type's directory name ("mtty-2")
+ * @type: receives the type
+ *
+ * Returns 0, -EINVAL for a name that cannot be one, or -ENOENT.
+ */
+VMDEV_EXPORT int vmdev_type_find(struct vmdev_parent *parent, const char *id,
+				 struct vmdev_type **type)
+{
+	struct vmdev_type *t;
+	int r;
+
+	if (!parent || !type)
+		return -EINVAL;
+	*type = NULL;
+	r = vmdev_check_name(id);
+	if (r < 0)
+		return r;
+	vmdev_type_foreach(parent, t) {
+		if (strcmp(t->id, id) == 0) {
+			*type = t;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/** vmdev_type_get_parent - the parent offering @type */
+VMDEV_EXPORT struct vmdev_parent *vmdev_type_get_parent(struct vmdev_type *type)
+{
+	return type ? type->parent : NULL;
+}
+
+/** vmdev_type_get_id - the type's directory name (cached) */
+VMDEV_EXPORT const char *vmdev_type_get_id(struct vmdev_type *type)
+{
+	return type ? type->id : NULL;
+}
+
+/** vmdev_type_get_name - the name attribute, NULL before 6.1 where a
+ * driver did not provide one (cached) */
+VMDEV_EXPORT const char *vmdev_type_get_name(struct vmdev_type *type)
+{
+	return type ? type->name : NULL;
+}
+
+/** vmdev_type_get_description - the description attribute, or NULL (cached) */
+VMDEV_EXPORT const char *vmdev_type_get_description(struct vmdev_type *type)
+{
+	return type ? type->description : NULL;
+}
+
+/** vmdev_type_get_device_api - "vfio-pci", "vfio-ccw", "vfio-ap" (cached) */
+VMDEV_EXPORT const char *vmdev_type_get_device_api(struct vmdev_type *type)
+{
+	return type ? type->device_api : NULL;
+}
+
+/**
+ * vmdev_type_get_available_instances - how many more mdevs of @type can be
+ * created now (read live)
+ * @type: the type
+ * @count: receives the number
+ *
+ * Returns 0 or a negative errno.
+ */
+VMDEV_EXPORT int vmdev_type_get_available_instances(struct vmdev_type *type,
+						    unsigned int *count)
+{
+	char path[PATH_MAX], buf[32], *end;
+	unsigned long value;
+	int r;
+
+	if (!type || !count)
+		return -EINVAL;
+	r = format_path(path, sizeof(path),
+			"%s/mdev_supported_types/%s/available_instances",
+			type->parent->path, type->id);
+	if (r < 0)
+		return r;
+	r = sysfs_read(type->parent->ctx, path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	errno = 0;
+	value = strtoul(buf, &end, 10);
+	if (end == buf || *end || errno || value > 0x7fffffffUL)
+		return -EINVAL;
+	*count = (unsigned int)value;
+	return 0;
+}
+
+/**
+ * vmdev_mdev_get_first - the first active mdev (by parent, type, UUID)
+ * @ctx: the context
+ */
+VMDEV_EXPORT struct vmdev_mdev *vmdev_mdev_get_first(struct vmdev_ctx *ctx)
+{
+	if (!ctx || mdev_scan(ctx) < 0 || ctx->n_mdevs == 0)
+		return NULL;
+	return ctx->mdevs[0];
+}
+
+/** vmdev_mdev_get_next - the mdev after @mdev in the context, or NULL */
+VMDEV_EXPORT struct vmdev_mdev *vmdev_mdev_get_next(struct vmdev_mdev *mdev)
+{
+	return mdev ? mdev->next : NULL;
+}
+
+/** vmdev_type_mdev_get_first - the first mdev of @type, by UUID */
+VMDEV_EXPORT struct vmdev_mdev *vmdev_type_mdev_get_first(struct vmdev_type *type)
+{
+	return type ? type->mdevs : NULL;
+}
+
+/** vmdev_type_mdev_get_next - the next mdev of the same type, or NULL */
+VMDEV_EXPORT struct vmdev_mdev *vmdev_type_mdev_get_next(struct vmdev_mdev *mdev)
+{
+	return mdev ? mdev->type_next : NULL;
+}
+
+/**
+ * vmdev_mdev_find - look up an active mdev by UUID
+ * @ctx: the context
+ * @uuid: the UUID, any case
+ * @mdev: receives the mdev
+ *
+ * Returns 0, -EINVAL for a malformed UUID, -ENOENT, or the scan's error.
+ */
+VMDEV_EXPORT int vmdev_mdev_find(struct vmdev_ctx *ctx, const char *uuid,
+				 struct vmdev_mdev **mdev)
+{
+	char normal[VMDEV_UUID_LEN];
+	int r;
+
+	if (!ctx || !mdev)
+		return -EINVAL;
+	*mdev = NULL;
+	r = vmdev_parse_uuid(uuid, normal);
+	if (r < 0)
+		return r;
+	r = mdev_scan(ctx);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ctx->n_mdevs; i++) {
+		if (strcmp(ctx->mdevs[i]->uuid, normal) == 0) {
+			*mdev = ctx->mdevs[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/** vmdev_mdev_get_uuid - the UUID, lower case (cached) */
+VMDEV_EXPORT const char *vmdev_mdev_get_uuid(struct vmdev_mdev *mdev)
+{
+	return mdev ? mdev->uuid : NULL;
+}
+
+/** vmdev_mdev_get_type - the mdev's type */
+VMDEV_EXPORT struct vmdev_type *vmdev_mdev_get_type(struct vmdev_mdev *mdev)
+{
+	return mdev ? mdev->type : NULL;
+}
+
+/** vmdev_mdev_get_parent - the mdev's parent */
+VMDEV_EXPORT struct vmdev_parent *vmdev_mdev_get_parent(struct vmdev_mdev *mdev)
+{
+	return mdev ? mdev->type->parent : NULL;
+}
+
+/** vmdev_mdev_get_path - canonical host path "/sys/devices/.../UUID" (cached) */
+VMDEV_EXPORT const char *vmdev_mdev_get_path(struct vmdev_mdev *mdev)
+{
+	return mdev ? mdev->path : NULL;
+}
+
+/** vmdev_mdev_get_iommu_group - the mdev's own group, or -1 (cached) */
+VMDEV_EXPORT int vmdev_mdev_get_iommu_group(struct vmdev_mdev *mdev)
+{
+	return mdev ? mdev->iommu_group : -1;
+}
+
+/**
+ * vmdev_mdev_get_driver - the mdev's driver now (read live; on 5.16 and
+ * later the vendor driver itself, e.g. "mtty")
+ * @mdev: the mdev
+ * @driver: receives a new string the caller frees, or NULL when unbound
+ *
+ * Returns 0 or a negative errno.
+ */
+VMDEV_EXPORT int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (!mdev || !driver)
+		return -EINVAL;
+	*driver = NULL;
+	r = format_path(path, sizeof(path), "%s/driver", mdev->path);
+	if (r < 0)
+		return r;
+	r = sysfs_link_name(mdev->ctx, path, driver);
+	return r == -ENOENT ? 0 : r;
+}

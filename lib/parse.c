@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Parsers and validators for the identifiers users and sysfs hand us. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "private.h"
+
+static int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Parse exactly LEN hex digits (1..8) from TEXT; returns the value or -1. */
+static long parse_hex_field(const char *text, size_t len)
+{
+	long value = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		int d = hex_digit((unsigned char)text[i]);
+
+		if (d < 0)
+			return -1;
+		value = value * 16 + d;
+	}
+	return value;
+}
+
+/* A sysfs id attribute: "0x8086" (the 0x is optional), at most 8 digits. */
+int parse_hex_attr(const char *text, unsigned int *value)
+{
+	size_t len;
+	long v;
+
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+		text += 2;
+	len = strlen(text);
+	if (len == 0 || len > 8)
+		return -EINVAL;
+	v = parse_hex_field(text, len);
+	if (v < 0)
+		return -EINVAL;
+	*value = (unsigned int)v;
+	return 0;
+}
+
+/**
+ * vmdev_parse_pci_address - validate and normalise a PCI address
+ * @text: "DDDD:BB:DD.F" or the short "BB:DD.F" (domain 0000), any case
+ * @out: receives the lower-case long form
+ *
+ * Returns 0, or -EINVAL when @text is not an address in range (domain <=
+ * ffff, bus <= ff, device <= 1f, function <= 7).
+ */
+VMDEV_EXPORT int vmdev_parse_pci_address(const char *text,
+					 char out[VMDEV_PCI_ADDR_LEN])
+{
+	long domain = 0, bus, dev, fn;
+	size_t len;
+
+	if (!text || !out)
+		return -EINVAL;
+	len = strlen(text);
+	if (len == 12) {
+		if (text[4] != ':')
+			return -EINVAL;
+		domain = parse_hex_field(text, 4);
+		text += 5;
+		len -= 5;
+	}
+	if (len != 7 || text[2] != ':' || text[5] != '.')
+		return -EINVAL;
+	bus = parse_hex_field(text, 2);
+	dev = parse_hex_field(text + 3, 2);
+	fn = parse_hex_field(text + 6, 1);
+	if (domain < 0 || bus < 0 || dev < 0 || dev > 0x1f || fn < 0 || fn > 7)
+		return -EINVAL;
+	snprintf(out, VMDEV_PCI_ADDR_LEN, "%04lx:%02lx:%02lx.%lx", domain, bus,
+		 dev, fn);
+	return 0;
+}
+
+/**
+ * vmdev_parse_uuid - validate and normalise an mdev UUID
+ * @text: 8-4-4-4-12 hex digits, any case, any version or variant (the
+ *        kernel accepts non-RFC-4122 UUIDs and so do we)
+ * @out: receives the lower-case form
+ *
+ * Returns 0 or -EINVAL.
+ */
+VMDEV_EXPORT int vmdev_parse_uuid(const char *text, char out[VMDEV_UUID_LEN])
+{
+	if (!text || !out || strlen(text) != VMDEV_UUID_LEN - 1)
+		return -EINVAL;
+	for (size_t i = 0; i < VMDEV_UUID_LEN - 1; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? text[i] != '-' : hex_digit((unsigned char)text[i]) < 0)
+			return -EINVAL;
+		out[i] = (char)tolower((unsigned char)text[i]);
+	}
+	out[VMDEV_UUID_LEN - 1] = '\0';
+	return 0;
+}
+
+/**
+ * vmdev_parse_group - parse an IOMMU group number
+ * @text: decimal digits only, 0 to 2147483647
+ * @group: receives the number
+ *
+ * Returns 0 or -EINVAL.
+ */
+VMDEV_EXPORT int vmdev_parse_group(const char *text, unsigned int *group)
+{
+	unsigned long long value = 0;
+
+	if (!text || !group || !*text || strlen(text) > 10)
+		return -EINVAL;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		value = value * 10 + (unsigned int)(*p - '0');
+	}
+	if (value > INT_MAX)
+		return -EINVAL;
+	*group = (unsigned int)value;
+	return 0;
+}
+
+/**
+ * vmdev_check_name - check that a name can safely become one path component
+ * @name: a parent, type or driver name from a user or from sysfs
+ *
+ * Returns 0, -EINVAL for an empty name, "." or "..", a name with "/" or a
+ * control character, or -ENAMETOOLONG for one over NAME_MAX bytes.
+ */
+VMDEV_EXPORT int vmdev_check_name(const char *name)
+{
+	size_t len;
+
+	if (!name || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EINVAL;
+	len = strlen(name);
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == '/' || c < 0x20 || c == 0x7f)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * vmdev_driver_is_vfio_pci - whether a PCI driver is vfio-pci or a variant
+ * @driver: a driver name (mlx5_vfio_pci, hisi_acc_vfio_pci, ...)
+ *
+ * Variant drivers carry "vfio_pci" or "vfio-pci" in their names; the
+ * kernel's driver_managed_dma flag itself is not visible from userspace.
+ */
+VMDEV_EXPORT bool vmdev_driver_is_vfio_pci(const char *driver)
+{
+	return driver && (strstr(driver, "vfio_pci") || strstr(driver, "vfio-pci"));
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Root-relative sysfs access. Every path is a host path ("/sys/...")
+ * resolved against the context's root directory fd, so recorded trees and
+ * containers that mount the host elsewhere work unchanged.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "private.h"
+
+static const char *relative(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+int format_path(char *buf, size_t size, const char *format, ...)
+{
+	va_list args;
+	int n;
+
+	va_start(args, format);
+	n = vsnprintf(buf, size, format, args);
+	va_end(args);
+	if (n < 0)
+		return -EINVAL;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int sysfs_open_dir(struct vmdev_ctx *ctx, const char *path)
+{
+	int fd = openat(ctx->root_fd, relative(path),
+			O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Read a whole attribute, strip the trailing newline; returns its length. */
+int sysfs_read_at(int dir_fd, const char *name, char *buf, size_t size)
+{
+	_cleanup_(closep) int fd = -1;
+	size_t len = 0;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (len == size - 1)
+			return -EFBIG;
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	while (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	return (int)len;
+}
+
+int sysfs_read(struct vmdev_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	return sysfs_read_at(ctx->root_fd, relative(path), buf, size);
+}
+
+int sysfs_read_hex_at(int dir_fd, const char *name, unsigned int *value)
+{
+	char buf[64];
+	int r = sysfs_read_at(dir_fd, name, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	return parse_hex_attr(buf, value);
+}
+
+/* An attribute as a new string; NULL (and 0) when it is empty. */
+int sysfs_read_string_at(int dir_fd, const char *name, char **value)
+{
+	char buf[VMDEV_ATTR_MAX];
+	int r = sysfs_read_at(dir_fd, name, buf, sizeof(buf));
+
+	*value = NULL;
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return 0;
+	*value = strdup(buf);
+	return *value ? 0 : -ENOMEM;
+}
+
+static int readlink_at(int dir_fd, const char *name, char *buf, size_t size)
+{
+	ssize_t n = readlinkat(dir_fd, name, buf, size);
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The last component of a link's target: the driver, group or type name. */
+int sysfs_link_name_at(int dir_fd, const char *name, char **value)
+{
+	char buf[PATH_MAX];
+	const char *base;
+	int r;
+
+	*value = NULL;
+	r = readlink_at(dir_fd, name, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	base = strrchr(buf, '/');
+	base = base ? base + 1 : buf;
+	if (vmdev_check_name(base) < 0)
+		return -EINVAL;
+	*value = strdup(base);
+	return *value ? 0 : -ENOMEM;
+}
+
+int sysfs_link_name(struct vmdev_ctx *ctx, const char *path, char **value)
+{
+	return sysfs_link_name_at(ctx->root_fd, relative(path), value);
+}
+
+/* The group number behind an iommu_group link, or -1 where there is none. */
+int sysfs_link_group_at(int dir_fd, const char *name)
+{
+	_cleanup_(freep) char *group = NULL;
+	unsigned int number;
+
+	if (sysfs_link_name_at(dir_fd, name, &group) < 0)
+		return -1;
+	if (vmdev_parse_group(group, &number) < 0)
+		return -1;
+	return (int)number;
+}
+
+/*
+ * Lexically join a directory and a relative link target. sysfs links are
+ * relative and their directories are real, so no component needs resolving.
+ */
+char *path_normalize(const char *dir, const char *target)
+{
+	size_t size = strlen(dir) + strlen(target) + 3;
+	char *joined = malloc(size), *out = malloc(size);
+	char *save = NULL, *part;
+	size_t len = 0;
+
+	if (!joined || !out) {
+		free(joined);
+		free(out);
+		return NULL;
+	}
+	if (target[0] == '/')
+		snprintf(joined, size, "%s", target);
+	else
+		snprintf(joined, size, "%s/%s", dir, target);
+	out[0] = '\0';
+	for (part = strtok_r(joined, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) {
+			char *slash = strrchr(out, '/');
+
+			len = slash ? (size_t)(slash - out) : 0;
+			out[len] = '\0';
+			continue;
+		}
+		out[len++] = '/';
+		strcpy(out + len, part);
+		len += strlen(part);
+	}
+	if (len == 0)
+		strcpy(out, "/");
+	free(joined);
+	return out;
+}
+
+/* Resolve DIR/NAME (a link) to its canonical host path "/sys/devices/...". */
+int sysfs_canonical_link(struct vmdev_ctx *ctx, const char *dir,
+			 const char *name, char **path)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	int r;
+
+	*path = NULL;
+	r = format_path(link, sizeof(link), "%s/%s", dir, name);
+	if (r < 0)
+		return r;
+	r = readlink_at(ctx->root_fd, relative(link), target, sizeof(target));
+	if (r < 0)
+		return r;
+	*path = path_normalize(dir, target);
+	return *path ? 0 : -ENOMEM;
+}
+
+bool sysfs_exists_at(int dir_fd, const char *name)
+{
+	return faccessat(dir_fd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+void free_names(char **names, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cmp_names_version(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cmp_names_numeric(const void *a, const void *b)
+{
+	unsigned long x = strtoul(*(char *const *)a, NULL, 10);
+	unsigned long y = strtoul(*(char *const *)b, NULL, 10);
+
+	return x < y ? -1 : x > y;
+}
+
+/* The entries of a directory (without . and ..), sorted by CMP. */
+int sysfs_list_dir_at(int dir_fd, const char *name,
+		      int (*cmp)(const void *, const void *), char ***names,
+		      size_t *count)
+{
+	char **list = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	*names = NULL;
+	*count = 0;
+	fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	while ((de = readdir(dir))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			char **grown;
+
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(list, cap * sizeof(*list));
+			if (!grown)
+				goto err_nomem;
+			list = grown;
+		}
+		list[n] = strdup(de->d_name);
+		if (!list[n])
+			goto err_nomem;
+		n++;
+	}
+	closedir(dir);
+	if (n && cmp)
+		qsort(list, n, sizeof(*list), cmp);
+	*names = list;
+	*count = n;
+	return 0;
+
+err_nomem:
+	closedir(dir);
+	free_names(list, n);
+	return -ENOMEM;
+}
+
+int sysfs_list_dir(struct vmdev_ctx *ctx, const char *path,
+		   int (*cmp)(const void *, const void *), char ***names,
+		   size_t *count)
+{
+	return sysfs_list_dir_at(ctx->root_fd, relative(path), cmp, names,
+				 count);
+}

@@ -82,13 +82,13 @@ int cmd_devices(struct cli *cli)
 					  cli->args[i]);
 		}
 		r = vmdev_pci_find(cli->ctx, wanted[i], &pci);
+		if (r == -ENOENT)
+			fail(0, "no PCI device %s (see vmdevctl devices)", wanted[i]);
+		else if (r < 0)
+			fail(r, "cannot read PCI device %s", wanted[i]);
 		if (r < 0) {
 			free(wanted);
-			if (r == -ENOENT) {
-				fail(0, "no PCI device %s (see vmdevctl devices)", wanted[i]);
-				return EXIT_NOT_FOUND;
-			}
-			return fail(r, "cannot read PCI device %s", wanted[i]);
+			return r == -ENOENT ? EXIT_NOT_FOUND : exit_code_for(r);
 		}
 	}
 	if (cli->group) {

@@ -30,7 +30,8 @@ static char *spoil_reason(struct vmdev_group *group, struct vmdev_member *member
 	int r;
 
 	vmdev_member_foreach(group, m) {
-		if (vmdev_member_get_kind(m) != VMDEV_MEMBER_PCI)
+		if (vmdev_member_get_kind(m) != VMDEV_MEMBER_PCI ||
+		    vmdev_pci_is_bridge(vmdev_member_get_pci(m)))
 			continue;
 		if (!first)
 			first = m;
@@ -39,7 +40,7 @@ static char *spoil_reason(struct vmdev_group *group, struct vmdev_member *member
 	if (vmdev_member_get_kind(member) != VMDEV_MEMBER_PCI)
 		r = asprintf(&reason, "%s is bound to host driver %s: unbind it", name,
 			     driver);
-	else if (n_pci > 1)
+	else if (n_pci > 1 && first)
 		r = asprintf(&reason,
 			     "%s is bound to host driver %s: bind it too (vmdevctl bind --group %s)",
 			     name, driver, vmdev_member_get_name(first));

@@ -188,8 +188,12 @@ int cmd_types(struct cli *cli)
 		       avail ? json_object_get_string(avail) : "?",
 		       json_object_array_length(json_object_object_get(o, "mdevs")),
 		       or_dash(json_object_get_string(json_object_object_get(o, "name"))));
-		if (desc)
-			printf("    %s\n", desc);
+		for (const char *line = desc; line && *line;) {
+			size_t len = strcspn(line, "\n");
+
+			printf("    %.*s\n", (int)len, line);
+			line += len + (line[len] == '\n');
+		}
 	}
 	json_object_put(array);
 	return EXIT_OK;

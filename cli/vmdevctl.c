@@ -105,7 +105,7 @@ static int help(const char *name)
 
 static void list_opts(const struct command *cmd)
 {
-	puts("--root\n--json\n--quiet\n--verbose\n--dry-run\n--timeout\n--help");
+	puts("--root\n--json\n--quiet\n--verbose\n--dry-run\n--timeout\n--help\n--version");
 	for (const struct option *o = long_options; cmd && o->name; o++)
 		if (o->val < 0x100 && o->val != 'h' && strchr(cmd->options, o->val))
 			printf("--%s\n", o->name);
@@ -306,6 +306,11 @@ static int run(int argc, char **argv)
 	cli.args = argv + optind + 1;
 	cli.n_args = argc - optind - 1;
 
+	/* the command line wins over the environment, even a broken one */
+	if (root)
+		unsetenv("VMDEV_ROOT");
+	if (timeout)
+		unsetenv("VMDEV_TIMEOUT");
 	r = vmdev_new(&cli.ctx);
 	if (r < 0) {
 		const char *env = getenv("VMDEV_ROOT");

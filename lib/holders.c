@@ -109,12 +109,14 @@ int vfio_users_scan(struct vmdev_ctx *ctx)
 /* Whether TARGET is the iommufd cdev ("/dev/vfio/devices/vfioX") of a member. */
 static bool is_member_cdev(struct vmdev_group *group, const char *target)
 {
-	const char *cdev = target + strlen("/dev/vfio/devices/");
+	static const char prefix[] = "/dev/vfio/devices/";
 	struct vmdev_member *m;
+	const char *cdev;
 	bool found = false;
 
-	if (strncmp(target, "/dev/vfio/devices/", 18) != 0)
+	if (strncmp(target, prefix, sizeof(prefix) - 1) != 0)
 		return false;
+	cdev = target + sizeof(prefix) - 1;
 	vmdev_member_foreach(group, m) {
 		const char *path = m->pci ? m->pci->path : m->mdev ? m->mdev->path : NULL;
 		char dir[PATH_MAX];

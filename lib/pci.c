@@ -114,6 +114,7 @@ int pci_scan(struct vmdev_ctx *ctx)
 		r = pci_new(ctx, address, &pci);
 		if (r == -ENOMEM) {
 			free_names(names, count);
+			pci_free_all(ctx);
 			return r;
 		}
 		if (r < 0) {

@@ -61,8 +61,19 @@ int sysfs_read_at(int dir_fd, const char *name, char *buf, size_t size)
 	for (;;) {
 		ssize_t n;
 
-		if (len == size - 1)
-			return -EFBIG;
+		if (len == size - 1) {
+			char extra;
+
+			/* full: fine at end of file, too big if anything is left */
+			n = read(fd, &extra, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			if (n > 0)
+				return -EFBIG;
+			break;
+		}
 		n = read(fd, buf + len, size - 1 - len);
 		if (n < 0) {
 			if (errno == EINTR)

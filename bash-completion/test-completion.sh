@@ -1,0 +1,207 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Test the bash completion of vmdevctl against a sysfs tree.
+#
+#   bash-completion/test-completion.sh VMDEVCTL ROOT
+#
+# VMDEVCTL is the built binary, ROOT the tree it reads (/ for the host).
+# The mdev, group and driver cases check against what `vmdevctl --root ROOT`
+# itself lists, and are skipped where ROOT has none. Prints "N passed,
+# M failed" and exits non-zero when a case fails (77, "skip", when VMDEVCTL
+# cannot run).
+set -u
+
+VMDEVCTL=${1:?usage: test-completion.sh VMDEVCTL ROOT}
+ROOT=${2:?usage: test-completion.sh VMDEVCTL ROOT}
+HERE=$(cd "$(dirname "$0")" && pwd)
+case $VMDEVCTL in /*) ;; *) VMDEVCTL=$(pwd)/$VMDEVCTL ;; esac
+
+[[ -x $VMDEVCTL ]] || { echo "cannot run $VMDEVCTL"; exit 77; }
+[[ -d $ROOT ]] || { echo "no directory $ROOT"; exit 77; }
+
+# `vmdevctl` on PATH is the binary under test.
+BIN=$(mktemp -d "${TMPDIR:-/tmp}/test-completion.XXXXXX") || exit 1
+trap 'rm -rf "$BIN"' EXIT
+ln -s "$VMDEVCTL" "$BIN/vmdevctl"
+PATH=$BIN:$PATH
+unset VMDEV_ROOT VMDEV_LOG VMDEV_TIMEOUT
+COMP_WORDBREAKS=$' \t\n"\'@><=;|&(:'
+
+# shellcheck source=bash-completion/vmdevctl
+. "$HERE/vmdevctl"
+
+passed=0 failed=0
+
+# comp WORD...: complete the last WORD (as bash splits the line) and leave
+# the candidates in COMPREPLY.
+comp()
+{
+	COMP_WORDS=("$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_vmdevctl vmdevctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+}
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; echo "#   got: ${COMPREPLY[*]:-(nothing)}"; }
+
+# has DESC WANT WORD...: WANT is among the candidates
+has()
+{
+	local desc=$1 want=$2 c
+	shift 2
+	comp "$@"
+	for c in "${COMPREPLY[@]}"; do
+		[[ $c == "$want" ]] && { ok "$desc"; return; }
+	done
+	not_ok "$desc (want $want)"
+}
+
+# lacks DESC UNWANTED WORD...: UNWANTED is not among the candidates
+lacks()
+{
+	local desc=$1 unwanted=$2 c
+	shift 2
+	comp "$@"
+	for c in "${COMPREPLY[@]}"; do
+		[[ $c == "$unwanted" ]] && { not_ok "$desc (unwanted $unwanted)"; return; }
+	done
+	ok "$desc"
+}
+
+# exactly DESC "WANT..." WORD...: the candidates, sorted, are WANT
+exactly()
+{
+	local desc=$1 want=$2 got
+	shift 2
+	comp "$@"
+	got=$(printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort | tr '\n' ' ')
+	# shellcheck disable=SC2086 # WANT is a list of words
+	want=$(printf '%s\n' $want | sed '/^$/d' | sort | tr '\n' ' ')
+	if [[ $got == "$want" ]]; then
+		ok "$desc"
+	else
+		not_ok "$desc (want $want)"
+	fi
+}
+
+# all_start DESC PREFIX WORD...: there are candidates and all start with PREFIX
+all_start()
+{
+	local desc=$1 prefix=$2 c
+	shift 2
+	comp "$@"
+	((${#COMPREPLY[@]} > 0)) || { not_ok "$desc (no candidates)"; return; }
+	for c in "${COMPREPLY[@]}"; do
+		[[ $c == "$prefix"* ]] || { not_ok "$desc ($c)"; return; }
+	done
+	ok "$desc"
+}
+
+R=(--root "$ROOT")
+v() { "$VMDEVCTL" "${R[@]}" "$@" 2>/dev/null; }
+
+# ---- commands and options ------------------------------------------------
+cmds=$("$VMDEVCTL" --list-cmds)
+exactly "commands for 'vmdevctl '" "$cmds" vmdevctl ""
+exactly "commands for 'vmdevctl l'" "list" vmdevctl l
+has "commands after a global option" groups vmdevctl -j "${R[@]}" g
+has "commands after --root=DIR" devices vmdevctl --root "=" "$ROOT" d
+has "--json among the options of list" --json vmdevctl list --
+has "-j among the options of list" -j vmdevctl list -
+has "--parent among the options of list" --parent vmdevctl list --p
+has "--uuid among the options of list" --uuid vmdevctl list --
+lacks "no --uuid for types" --uuid vmdevctl types --
+has "--iommu-group among the options of devices" --iommu-group vmdevctl devices --
+has "-d among the options of devices" -d vmdevctl devices -
+has "-n among the global short options" -n vmdevctl devices -
+lacks "no --driver for list" --driver vmdevctl list --
+has "--root among the global options" --root vmdevctl --r
+has "--version before a command" --version vmdevctl --v
+exactly "help completes commands" "$cmds" vmdevctl help ""
+exactly "help completes one command" "" vmdevctl help list ""
+exactly "nothing for --timeout" "" vmdevctl --timeout ""
+exactly "no argument for parents" "" vmdevctl parents ""
+
+# ---- --root completes directories ---------------------------------------
+has "--root completes directories" "$BIN" vmdevctl --root "$BIN"
+has "--root=DIR completes directories" "$BIN" vmdevctl --root "=" "$BIN"
+lacks "--root offers no files" "$BIN/vmdevctl" vmdevctl --root "$BIN/"
+
+# ---- PCI devices ----------------------------------------------------------
+mapfile -t addrs < <(v devices | awk 'NR > 1 { print $1 }')
+if ((${#addrs[@]})); then
+	a=${addrs[0]}
+	has "a PCI address for 'devices 0000:'" "${a#0000:}" vmdevctl "${R[@]}" devices 0000 ":"
+	has "a PCI address for 'devices ' (whole word)" "$a" vmdevctl "${R[@]}" devices ""
+	all_start "addresses for 'devices ${a:0:7}' keep the prefix" "${a:5:2}" \
+		vmdevctl "${R[@]}" devices 0000 ":" "${a:5:2}"
+	has "a PCI address as a check target" "$a" vmdevctl "${R[@]}" check ""
+	has "PCI addresses after options" "$a" vmdevctl devices -j "${R[@]}" ""
+	drv=$(v devices | awk 'NR > 1 && $5 != "-" { print $5; exit }')
+	if [[ -n $drv ]]; then
+		has "drivers after -d" "$drv" vmdevctl "${R[@]}" devices -d ""
+		has "drivers after --driver" "$drv" vmdevctl "${R[@]}" devices --driver "${drv:0:1}"
+		has "drivers after --driver=" "$drv" vmdevctl "${R[@]}" devices --driver "=" ""
+		lacks "no '-' among drivers" "-" vmdevctl "${R[@]}" devices -d ""
+	else
+		echo "# skip: no bound PCI device under $ROOT"
+	fi
+else
+	echo "# skip: no PCI device under $ROOT"
+fi
+exactly "no PCI address for a prefix that matches none" "" vmdevctl "${R[@]}" devices zz
+
+# ---- IOMMU groups ---------------------------------------------------------
+mapfile -t groups < <(v groups | sed -n 's/^group \([0-9]*\):.*/\1/p')
+if ((${#groups[@]})); then
+	has "groups for 'groups '" "${groups[0]}" vmdevctl "${R[@]}" groups ""
+	has "groups as check targets" "${groups[-1]}" vmdevctl "${R[@]}" check ""
+	has "groups after devices -g" "${groups[0]}" vmdevctl "${R[@]}" devices -g ""
+	has "groups after --iommu-group" "${groups[0]}" vmdevctl "${R[@]}" devices --iommu-group ""
+else
+	echo "# skip: no IOMMU group under $ROOT"
+	exactly "no group for 'groups '" "" vmdevctl "${R[@]}" groups ""
+fi
+
+# ---- mdev parents, types and mdevs ---------------------------------------
+mapfile -t parents < <(v parents | awk 'NR > 1 { print $1 }')
+if ((${#parents[@]})); then
+	p=${parents[-1]}
+	has "parents after -p" "$p" vmdevctl "${R[@]}" list -p ""
+	has "parents after --parent" "$p" vmdevctl "${R[@]}" types --parent ""
+	mapfile -t ptypes < <(v types -p "$p" | awk '/^  [^ ]/ { print $1 }')
+	mapfile -t alltypes < <(v types | awk '/^  [^ ]/ { print $1 }' | sort -u)
+	exactly "types of the parent given with -p" "${ptypes[*]}" \
+		vmdevctl "${R[@]}" types -p "$p" -t ""
+	exactly "types of every parent without -p" "${alltypes[*]}" \
+		vmdevctl "${R[@]}" list -t ""
+	if [[ $p == *:* ]]; then
+		exactly "types of a PCI parent split at ':'" "${ptypes[*]}" \
+			vmdevctl "${R[@]}" types -p "${p%%:*}" ":" "${p#*:}" -t ""
+	fi
+	for q in "${parents[@]}"; do
+		if [[ $q == *:* ]]; then
+			has "a PCI parent after -p 0000:" "${q#*:}" vmdevctl "${R[@]}" list -p "${q%%:*}" ":"
+			break
+		fi
+	done
+else
+	echo "# skip: no mdev parent under $ROOT"
+	exactly "no parent after -p" "" vmdevctl "${R[@]}" list -p ""
+fi
+mapfile -t uuids < <(v list | awk 'NR > 1 { print $1 }')
+if ((${#uuids[@]})); then
+	u=${uuids[0]}
+	exactly "UUIDs after -u" "${uuids[*]}" vmdevctl "${R[@]}" list -u ""
+	has "UUIDs after --uuid with a prefix" "$u" vmdevctl "${R[@]}" list --uuid "${u:0:4}"
+	has "UUIDs as check targets" "$u" vmdevctl "${R[@]}" check ""
+	exactly "no positional argument for list" "" vmdevctl "${R[@]}" list ""
+else
+	echo "# skip: no mdev under $ROOT"
+fi
+
+echo "$passed passed, $failed failed"
+((failed == 0))

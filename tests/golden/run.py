@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Golden tier: replay sysfs trees recorded from a real kernel (tests/vm)
+through vmdevctl --root and compare with what vmdevctl printed on that
+live kernel when the tree was recorded.
+
+usage: run.py VMDEVCTL EXAMPLES_DIR CASE_DIR...
+Each CASE_DIR holds tree.tar.gz and the live JSON (list.json, types.json,
+parents.json, devices.json, groups.json). Prints TAP-like lines and a
+closing 'N passed, M failed'; exits 1 on any failure.
+"""
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+COMMANDS = ["list", "types", "parents", "devices", "groups"]
+# names come from the host's udev hardware database, not from the tree
+HOST_KEYS = {"devices": ("vendor_name", "device_name")}
+
+passed = failed = 0
+# e.g. "valgrind --error-exitcode=99 ...": wraps every vmdevctl and example run
+WRAPPER = shlex.split(os.environ.get("VMDEV_TEST_WRAPPER", ""))
+
+
+def result(ok, desc, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok - {desc}")
+    else:
+        failed += 1
+        print(f"not ok - {desc}" + (f": {detail}" if detail else ""))
+
+
+def run(cmd, env=None):
+    p = subprocess.run(WRAPPER + cmd, capture_output=True, text=True, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def strip_host_keys(cmd, data):
+    for obj in data:
+        for key in HOST_KEYS.get(cmd, ()):
+            obj.pop(key, None)
+    return data
+
+
+def first_difference(a, b, path="$"):
+    if type(a) is not type(b):
+        return f"{path}: {a!r} != {b!r}"
+    if isinstance(a, dict):
+        if a.keys() != b.keys():
+            return f"{path}: keys {sorted(a)} != {sorted(b)}"
+        for k in a:
+            d = first_difference(a[k], b[k], f"{path}.{k}")
+            if d:
+                return d
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items != {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_difference(x, y, f"{path}[{i}]")
+            if d:
+                return d
+        return None
+    return None if a == b else f"{path}: {a!r} != {b!r}"
+
+
+def vmdevctl_json(vmdevctl, root, *args):
+    rc, out, err = run([vmdevctl, "--root", root, "--json", *args])
+    try:
+        data = json.loads(out) if out.strip() else None
+    except ValueError:
+        data = None
+    return rc, data, err
+
+
+def check_case(vmdevctl, examples, case):
+    name = os.path.basename(os.path.normpath(case))
+    with tempfile.TemporaryDirectory(prefix="vmdev-golden-") as root:
+        with tarfile.open(os.path.join(case, "tree.tar.gz")) as tar:
+            tar.extractall(root)
+        live = {}
+        for cmd in COMMANDS:
+            with open(os.path.join(case, f"{cmd}.json")) as f:
+                live[cmd] = json.load(f)
+            rc, data, err = vmdevctl_json(vmdevctl, root, cmd)
+            result(rc == 0 and data is not None,
+                   f"{name}: {cmd} --json exits 0 with JSON", err.strip())
+            if data is None:
+                continue
+            diff = first_difference(strip_host_keys(cmd, live[cmd]),
+                                    strip_host_keys(cmd, data))
+            result(diff is None, f"{name}: {cmd} matches the live kernel", diff)
+            rc, out, err = run([vmdevctl, "--root", root, cmd])
+            result(rc == 0 and (out.strip() != "") == (len(data) > 0),
+                   f"{name}: {cmd} text output", err.strip())
+
+        check_filters(vmdevctl, root, name, live)
+        check_groups(vmdevctl, root, name, live)
+        check_examples(examples, root, name, live)
+
+
+def check_filters(vmdevctl, root, name, live):
+    for parent in live["parents"]:
+        p = parent["parent"]
+        rc, data, _ = vmdevctl_json(vmdevctl, root, "list", "-p", p)
+        want = [m for m in live["list"] if m["parent"] == p]
+        result(rc == 0 and data == want, f"{name}: list -p {p}")
+        for t in parent["types"]:
+            rc, data, _ = vmdevctl_json(vmdevctl, root, "types", "-p", p, "-t", t)
+            ok = rc == 0 and data is not None and len(data) == 1 and \
+                data[0]["type"] == t
+            result(ok, f"{name}: types -p {p} -t {t}")
+    for m in live["list"]:
+        rc, data, _ = vmdevctl_json(vmdevctl, root, "list", "-u", m["uuid"].upper())
+        result(rc == 0 and data is not None and [x["uuid"] for x in data] == [m["uuid"]],
+               f"{name}: list -u {m['uuid']} (upper case)")
+    for args, code in ((["list", "-p", "nosuchparent"], 3),
+                       (["types", "-t", "nosuchtype"], 3),
+                       (["list", "-u", "00000000-0000-0000-0000-00000000dead"], 3),
+                       (["groups", "2147483647"], 3),
+                       (["devices", "ffff:ff:1f.7"], 3),
+                       (["check", "ffff:ff:1f.7"], 3),
+                       (["list", "-u", "not-a-uuid"], 2),
+                       (["devices", "00:20.0"], 2),
+                       (["groups", "-1"], 2)):
+        rc, out, err = run([vmdevctl, "--root", root, *args])
+        result(rc == code and out == "" and err.count("\n") == 1 and
+               err.startswith("vmdevctl: "),
+               f"{name}: {' '.join(args)} exits {code} with one error line",
+               f"rc={rc} err={err!r}")
+    for d in live["devices"]:
+        if d["driver"]:
+            rc, data, _ = vmdevctl_json(vmdevctl, root, "devices", "-d", d["driver"])
+            result(rc == 0 and data is not None and d["address"] in
+                   [x["address"] for x in data] and
+                   all(x["driver"] == d["driver"] for x in data),
+                   f"{name}: devices -d {d['driver']} has {d['address']}")
+            break
+
+
+def check_groups(vmdevctl, root, name, live):
+    for g in live["groups"]:
+        n = str(g["group"])
+        rc, data, _ = vmdevctl_json(vmdevctl, root, "check", n)
+        want = 0 if g["viable"] else 1
+        result(rc == want and data is not None and
+               strip_host_keys("groups", data) == [g],
+               f"{name}: check {n} exits {want}", f"rc={rc}")
+        for m in g["devices"]:
+            result(m["ok"] == (m["reason"] is None),
+                   f"{name}: group {n} {m['address']} has a reason iff not ok")
+            if m["kind"] != "pci":
+                continue
+            rc, _, _ = run([vmdevctl, "--root", root, "-q", "check", m["address"]])
+            result(rc == want, f"{name}: check {m['address']} exits {want}")
+    mdev_groups = [m["iommu_group"] for m in live["list"]]
+    result(len(mdev_groups) == len(set(mdev_groups)),
+           f"{name}: every mdev has a group of its own")
+
+
+def check_examples(examples, root, name, live):
+    env = dict(os.environ, VMDEV_ROOT=root)
+    rc, out, err = run([os.path.join(examples, "list-mdevs")], env)
+    lines = out.splitlines()
+    result(rc == 0 and lines[-1:] == [f"{len(live['list'])} mdevs"] and
+           [l.split()[0] for l in lines[:-1]] == [m["uuid"] for m in live["list"]],
+           f"{name}: examples/list-mdevs lists the mdevs", err)
+    for g in live["groups"]:
+        rc, out, err = run([os.path.join(examples, "check-group"), str(g["group"])], env)
+        want = 0 if g["viable"] else 1
+        result(rc == want and out.splitlines()[-1].endswith(
+            "viable" if g["viable"] else "not viable"),
+            f"{name}: examples/check-group {g['group']} exits {want}", err)
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    vmdevctl, examples = sys.argv[1], sys.argv[2]
+    for case in sys.argv[3:]:
+        check_case(vmdevctl, examples, case)
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -100,9 +100,26 @@ def check_case(vmdevctl, examples, case):
             result(rc == 0 and (out.strip() != "") == (len(data) > 0),
                    f"{name}: {cmd} text output", err.strip())
 
+        check_names(vmdevctl, root, name)
         check_filters(vmdevctl, root, name, live)
         check_groups(vmdevctl, root, name, live)
         check_examples(examples, root, name, live)
+
+
+KNOWN_VENDORS = {"8086": "Intel Corporation", "1af4": "Red Hat, Inc.",
+                 "1b36": "Red Hat, Inc."}
+
+
+def check_names(vmdevctl, root, name):
+    """Names come from the host's hwdb: right where it has them, null else."""
+    hwdb = any(os.path.exists(p) for p in ("/etc/udev/hwdb.bin", "/usr/lib/udev/hwdb.bin",
+                                           "/lib/udev/hwdb.bin"))
+    rc, data, _ = vmdevctl_json(vmdevctl, root, "devices")
+    for d in data or []:
+        want = KNOWN_VENDORS.get(d["vendor"]) if hwdb else None
+        if d["vendor"] in KNOWN_VENDORS:
+            result(d["vendor_name"] == want,
+                   f"{name}: devices {d['address']} vendor_name from the hwdb", d["vendor_name"])
 
 
 def check_filters(vmdevctl, root, name, live):

@@ -48,6 +48,18 @@ int fail(int err, const char *format, ...)
 	return exit_code_for(err);
 }
 
+int fail_code(int code, const char *format, ...)
+{
+	va_list args;
+
+	fputs("vmdevctl: ", stderr);
+	va_start(args, format);
+	vfprintf(stderr, format, args);
+	va_end(args);
+	fputc('\n', stderr);
+	return code;
+}
+
 int fail_usage(const char *format, ...)
 {
 	va_list args;

@@ -27,6 +27,16 @@ static const struct command commands[] = {
 	  "IOMMU groups, their members and viability" },
 	{ "check", cmd_check, "", "check TARGET...",
 	  "exit 0 iff every group of the targets (address, UUID, group) is viable" },
+	{ "create", cmd_create, "ptu", "create -p PARENT -t TYPE [-u UUID]",
+	  "create an mdev, print its UUID once it is ready" },
+	{ "remove", cmd_remove, "u", "remove UUID... | -u UUID",
+	  "remove mdevs, return once they are gone" },
+	{ "bind", cmd_bind, "dGNF", "bind [-d DRIVER] [--group] [--new-id] [--force] ADDRESS...",
+	  "bind PCI devices to DRIVER (default vfio-pci)" },
+	{ "unbind", cmd_unbind, "P", "unbind [--no-probe] ADDRESS...",
+	  "give PCI devices back to their host driver" },
+	{ "monitor", cmd_monitor, "", "monitor",
+	  "print mdev and PCI driver events until SIGINT or SIGTERM" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -55,6 +65,10 @@ static const struct option long_options[] = {
 	{ "uuid", required_argument, NULL, 'u' },
 	{ "driver", required_argument, NULL, 'd' },
 	{ "iommu-group", required_argument, NULL, 'g' },
+	{ "group", no_argument, NULL, 'G' },
+	{ "new-id", no_argument, NULL, 'N' },
+	{ "force", no_argument, NULL, 'F' },
+	{ "no-probe", no_argument, NULL, 'P' },
 	{ NULL, 0, NULL, 0 },
 };
 static const char short_options[] = "+:jqvnhVp:t:u:d:g:";
@@ -136,6 +150,18 @@ static void log_to_stderr(struct vmdev_ctx *ctx, int priority, const char *file,
 	fputc('\n', stderr);
 }
 
+/* --dry-run: every write and module load the library would make */
+static void print_action(struct vmdev_ctx *ctx, enum vmdev_action action,
+			 const char *target, const char *value, void *data)
+{
+	if (action == VMDEV_ACTION_LOAD)
+		printf("load %s\n", target);
+	else if (*value)
+		printf("write %s %s\n", target, value);
+	else
+		printf("write %s\n", target);
+}
+
 static int check_once(const char *seen, int opt)
 {
 	if (seen)
@@ -177,6 +203,18 @@ static int take_option(struct cli *cli, int opt, const char *value)
 		if (vmdev_check_name(value) < 0)
 			return fail_usage("invalid driver name '%s'", value);
 		cli->driver = value;
+		return 0;
+	case 'G':
+		cli->group_flag = true;
+		return 0;
+	case 'N':
+		cli->new_id = true;
+		return 0;
+	case 'F':
+		cli->force = true;
+		return 0;
+	case 'P':
+		cli->no_probe = true;
 		return 0;
 	case 'g':
 		if ((r = check_once(cli->group, opt)))
@@ -340,6 +378,10 @@ static int run(int argc, char **argv)
 		vmdev_set_log_fn(cli.ctx, log_to_stderr);
 	}
 
+	if (cli.dry_run) {
+		vmdev_set_dry_run(cli.ctx, true);
+		vmdev_set_action_fn(cli.ctx, print_action, NULL);
+	}
 	r = cmd->run(&cli);
 	vmdev_unref(cli.ctx);
 	return r;

@@ -26,6 +26,7 @@ struct cli {
 	bool json, quiet, dry_run;
 	int verbose;
 	const char *parent, *type, *uuid, *driver, *group;
+	bool group_flag, new_id, force, no_probe;
 	char uuid_buf[VMDEV_UUID_LEN];
 	unsigned int group_number;
 	char **args; /* positional arguments after the command */
@@ -47,11 +48,17 @@ int cmd_parents(struct cli *cli);
 int cmd_devices(struct cli *cli);
 int cmd_groups(struct cli *cli);
 int cmd_check(struct cli *cli);
+int cmd_create(struct cli *cli);
+int cmd_remove(struct cli *cli);
+int cmd_bind(struct cli *cli);
+int cmd_unbind(struct cli *cli);
+int cmd_monitor(struct cli *cli);
 
 /* output.c */
 int exit_code_for(int err);
 int fail(int err, const char *format, ...) _printf_(2, 3);
 int fail_usage(const char *format, ...) _printf_(1, 2);
+int fail_code(int code, const char *format, ...) _printf_(2, 3);
 void json_add_string(json_object *obj, const char *key, const char *value);
 void json_add_int(json_object *obj, const char *key, long long value);
 void json_add_bool(json_object *obj, const char *key, bool value);

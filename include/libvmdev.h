@@ -63,6 +63,20 @@ unsigned int vmdev_get_timeout_ms(struct vmdev_ctx *ctx);
 
 void vmdev_refresh(struct vmdev_ctx *ctx);
 
+/* ---- writes: every one goes through one function ----------------------- */
+
+enum vmdev_action {
+	VMDEV_ACTION_WRITE, /* target: a host path; value: what is written */
+	VMDEV_ACTION_LOAD,  /* target: a kernel module; value: NULL */
+};
+typedef void (*vmdev_action_fn)(struct vmdev_ctx *ctx, enum vmdev_action action,
+				const char *target, const char *value,
+				void *data);
+
+void vmdev_set_action_fn(struct vmdev_ctx *ctx, vmdev_action_fn fn, void *data);
+void vmdev_set_dry_run(struct vmdev_ctx *ctx, bool dry_run);
+bool vmdev_get_dry_run(struct vmdev_ctx *ctx);
+
 /* ---- parsing and validation (no context needed) ------------------------ */
 
 int vmdev_parse_pci_address(const char *text, char out[VMDEV_PCI_ADDR_LEN]);
@@ -98,6 +112,7 @@ const char *vmdev_pci_get_vendor_name(struct vmdev_pci *pci);
 const char *vmdev_pci_get_device_name(struct vmdev_pci *pci);
 
 /* live values */
+bool vmdev_pci_is_boot_vga(struct vmdev_pci *pci);
 int vmdev_pci_get_driver(struct vmdev_pci *pci, char **driver);
 int vmdev_pci_get_driver_override(struct vmdev_pci *pci, char **driver);
 int vmdev_pci_get_sriov_numvfs(struct vmdev_pci *pci, unsigned int *numvfs);
@@ -212,6 +227,72 @@ struct vmdev_parent *vmdev_mdev_get_parent(struct vmdev_mdev *mdev);
 const char *vmdev_mdev_get_path(struct vmdev_mdev *mdev);
 int vmdev_mdev_get_iommu_group(struct vmdev_mdev *mdev);
 int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver);
+
+/* ---- creating and removing mdevs --------------------------------------- */
+
+int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
+		      char created[VMDEV_UUID_LEN]);
+int vmdev_mdev_remove(struct vmdev_mdev *mdev);
+
+/* ---- binding PCI devices to drivers ------------------------------------ */
+
+#define VMDEV_BIND_NEW_ID (1u << 0) /* bind through drivers/DRIVER/new_id */
+#define VMDEV_BIND_FORCE (1u << 1)  /* bind a device the host visibly uses */
+#define VMDEV_UNBIND_NO_PROBE (1u << 0) /* leave the device without a driver */
+
+/* Why a bind (or unbind) would be refused before anything is written. */
+enum vmdev_refusal {
+	VMDEV_REFUSAL_NONE,
+	VMDEV_REFUSAL_BRIDGE,      /* a bridge cannot go to a vfio driver */
+	VMDEV_REFUSAL_SRIOV_PF,    /* a PF with VFs enabled: the driver refuses it */
+	VMDEV_REFUSAL_HEADER_TYPE, /* not a normal (type 0) header */
+	VMDEV_REFUSAL_IN_USE,      /* the host uses it: interface up, mounted, boot VGA */
+	VMDEV_REFUSAL_HELD,        /* a process holds its VFIO group or device open */
+};
+
+int vmdev_driver_lookup(struct vmdev_ctx *ctx, const char *driver,
+			bool *registered);
+int vmdev_pci_check_bind(struct vmdev_pci *pci, const char *driver,
+			 unsigned int flags, enum vmdev_refusal *refusal,
+			 char **detail);
+int vmdev_pci_check_unbind(struct vmdev_pci *pci, enum vmdev_refusal *refusal,
+			   char **detail);
+int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
+		   unsigned int flags, char **previous);
+int vmdev_pci_unbind(struct vmdev_pci *pci, unsigned int flags,
+		     char **previous);
+int vmdev_group_bind(struct vmdev_group *group, const char *driver,
+		     unsigned int flags);
+int vmdev_mdev_check_remove(struct vmdev_mdev *mdev, enum vmdev_refusal *refusal,
+			    char **detail);
+
+/* ---- events -------------------------------------------------------------- */
+
+struct vmdev_monitor;
+struct vmdev_event;
+
+enum vmdev_event_action {
+	VMDEV_EVENT_ADD,
+	VMDEV_EVENT_REMOVE,
+	VMDEV_EVENT_BIND,
+	VMDEV_EVENT_UNBIND,
+	VMDEV_EVENT_CHANGE,
+};
+
+int vmdev_monitor_new(struct vmdev_ctx *ctx, struct vmdev_monitor **monitor);
+struct vmdev_monitor *vmdev_monitor_unref(struct vmdev_monitor *monitor);
+int vmdev_monitor_get_fd(struct vmdev_monitor *monitor);
+int vmdev_monitor_receive(struct vmdev_monitor *monitor, int timeout_ms,
+			  struct vmdev_event **event);
+
+void vmdev_event_free(struct vmdev_event *event);
+enum vmdev_event_action vmdev_event_get_action(struct vmdev_event *event);
+enum vmdev_member_kind vmdev_event_get_kind(struct vmdev_event *event);
+const char *vmdev_event_get_id(struct vmdev_event *event);
+const char *vmdev_event_get_parent(struct vmdev_event *event);
+const char *vmdev_event_get_type(struct vmdev_event *event);
+const char *vmdev_event_get_driver(struct vmdev_event *event);
+long long vmdev_event_get_time_usec(struct vmdev_event *event);
 
 #ifdef __cplusplus
 }

@@ -191,3 +191,61 @@ VMDEV_EXPORT int vmdev_group_get_holders(struct vmdev_group *group,
 	*count = n;
 	return 0;
 }
+
+/*
+ * Who holds group GROUP (/dev/vfio/N) or the iommufd cdev of the device at
+ * host path DEV_PATH open, looked up afresh: before an unbind or a remove,
+ * which would pull the device from under them (group fd only) or block in
+ * the kernel until they exit (device fd). Sets HELD and a "COMM (pid N)"
+ * list in DETAIL when anyone does.
+ */
+int group_check_held(struct vmdev_ctx *ctx, int group, const char *dev_path,
+		     enum vmdev_refusal *refusal, char **detail)
+{
+	char node[32], cdev_dir[PATH_MAX];
+	char **cdevs = NULL;
+	size_t n_cdevs = 0, len = 0;
+	char *text = NULL;
+	int r;
+
+	*refusal = VMDEV_REFUSAL_NONE;
+	*detail = NULL;
+	vfio_users_free(ctx);
+	r = vfio_users_scan(ctx);
+	if (r < 0)
+		return r;
+	snprintf(node, sizeof(node), "/dev/vfio/%d", group);
+	if (dev_path && format_path(cdev_dir, sizeof(cdev_dir), "%s/vfio-dev", dev_path) == 0)
+		sysfs_list_dir(ctx, cdev_dir, NULL, &cdevs, &n_cdevs);
+	for (size_t i = 0; i < ctx->n_users; i++) {
+		struct vfio_fd_user *u = &ctx->users[i];
+		bool held = group >= 0 && strcmp(u->target, node) == 0;
+		char entry[96];
+		char *grown;
+
+		for (size_t c = 0; c < n_cdevs && !held; c++)
+			held = strncmp(u->target, "/dev/vfio/devices/", 18) == 0 &&
+			       strcmp(u->target + 18, cdevs[c]) == 0;
+		if (!held)
+			continue;
+		snprintf(entry, sizeof(entry), "%s%s (pid %d)", len ? ", " : "",
+			 u->comm, u->pid);
+		if (text && strstr(text, entry + (len ? 2 : 0)))
+			continue;
+		grown = realloc(text, len + strlen(entry) + 1);
+		if (!grown) {
+			free(text);
+			free_names(cdevs, n_cdevs);
+			return -ENOMEM;
+		}
+		text = grown;
+		strcpy(text + len, entry);
+		len += strlen(entry);
+	}
+	free_names(cdevs, n_cdevs);
+	if (text) {
+		*refusal = VMDEV_REFUSAL_HELD;
+		*detail = text;
+	}
+	return 0;
+}

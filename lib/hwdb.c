@@ -11,12 +11,19 @@
 
 #include "private.h"
 
+/* The context's libudev handle, made on first use; NULL when it cannot be. */
+struct udev *ctx_udev(struct vmdev_ctx *ctx)
+{
+	if (!ctx->udev)
+		ctx->udev = udev_new();
+	return ctx->udev;
+}
+
 static struct udev_hwdb *hwdb_get(struct vmdev_ctx *ctx)
 {
 	if (!ctx->hwdb_tried) {
 		ctx->hwdb_tried = true;
-		ctx->udev = udev_new();
-		if (ctx->udev)
+		if (ctx_udev(ctx))
 			ctx->hwdb = udev_hwdb_new(ctx->udev);
 		if (!ctx->hwdb)
 			info(ctx, "no udev hardware database: no device names");

@@ -137,6 +137,7 @@ VMDEV_EXPORT struct vmdev_ctx *vmdev_unref(struct vmdev_ctx *ctx)
 		return ctx;
 	drop_cache(ctx);
 	hwdb_free(ctx);
+	kmod_free(ctx);
 	if (ctx->root_fd >= 0)
 		close(ctx->root_fd);
 	free(ctx->root);

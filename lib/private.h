@@ -21,6 +21,8 @@
 
 struct udev;
 struct udev_hwdb;
+struct udev_monitor;
+struct kmod_ctx;
 
 /* One open file descriptor of a process that points into /dev/vfio. */
 struct vfio_fd_user {
@@ -52,9 +54,17 @@ struct vmdev_ctx {
 	struct vmdev_group **groups; /* sorted by number */
 	size_t n_groups;
 
+	/* read path (bench) */
+	struct vmdev_mdev **mdevs_by_uuid; /* built on the first lookup */
+
 	bool users_scanned;
 	struct vfio_fd_user *users;
 	size_t n_users;
+
+	bool dry_run;
+	vmdev_action_fn action_fn;
+	void *action_data;
+	struct kmod_ctx *kmod;
 
 	bool hwdb_tried;
 	struct udev *udev;
@@ -102,6 +112,9 @@ struct vmdev_parent {
 	int iommu_group;
 	struct vmdev_pci *pci;
 	struct vmdev_type *types;
+	/* read path (bench) */
+	int fd;           /* the parent's directory, for every read below it */
+	bool bus_scanned; /* bus and pci are looked up on first use */
 };
 
 struct vmdev_type {
@@ -112,6 +125,8 @@ struct vmdev_type {
 	char *description;
 	char *device_api;
 	struct vmdev_mdev *mdevs;
+	/* read path (bench) */
+	unsigned int attrs_read; /* TYPE_ATTR_* bits: read once, on first use */
 };
 
 struct vmdev_mdev {
@@ -188,5 +203,25 @@ void group_free_all(struct vmdev_ctx *ctx);
 int vfio_users_scan(struct vmdev_ctx *ctx);
 void vfio_users_free(struct vmdev_ctx *ctx);
 enum vmdev_verdict verdict_for_pci(const char *driver, bool bridge);
+
+/* write.c: the one door for every change to the system */
+int sysfs_write(struct vmdev_ctx *ctx, const char *path, const char *value);
+bool ctx_is_host(struct vmdev_ctx *ctx);
+
+/* wait.c: wait for the kernel (and udev where udevd runs) */
+struct udev_monitor *waiter_open(struct vmdev_ctx *ctx);
+void waiter_close(struct udev_monitor *monitor);
+struct udev_device;
+int wait_until(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
+	       int (*done)(struct vmdev_ctx *ctx, void *data),
+	       void (*seen)(struct udev_device *dev, void *data), void *data);
+bool udevd_running(struct vmdev_ctx *ctx);
+struct udev *ctx_udev(struct vmdev_ctx *ctx);
+
+/* bind.c, used by create.c: who holds a group open */
+int group_check_held(struct vmdev_ctx *ctx, int group, const char *dev_path,
+		     enum vmdev_refusal *refusal,
+		     char **detail);
+void kmod_free(struct vmdev_ctx *ctx);
 
 #endif

@@ -101,6 +101,7 @@ def check_case(vmdevctl, examples, case):
                    f"{name}: {cmd} text output", err.strip())
 
         check_names(vmdevctl, root, name)
+        check_dry_run(vmdevctl, root, name, live)
         check_filters(vmdevctl, root, name, live)
         check_groups(vmdevctl, root, name, live)
         check_examples(examples, root, name, live)
@@ -120,6 +121,70 @@ def check_names(vmdevctl, root, name):
         if d["vendor"] in KNOWN_VENDORS:
             result(d["vendor_name"] == want,
                    f"{name}: devices {d['address']} vendor_name from the hwdb", d["vendor_name"])
+
+
+def tree_digest(root):
+    """Every path, link target and file content under ROOT."""
+    import hashlib
+    h = hashlib.sha256()
+    for d, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for f in sorted(files + [x for x in dirs if os.path.islink(os.path.join(d, x))]):
+            p = os.path.join(d, f)
+            h.update(p.encode())
+            if os.path.islink(p):
+                h.update(os.readlink(p).encode())
+            elif os.path.isfile(p):
+                with open(p, "rb") as fh:
+                    h.update(fh.read())
+    return h.hexdigest()
+
+
+def check_dry_run(vmdevctl, root, name, live):
+    """--dry-run prints exactly the writes a real run would make, and
+    changes nothing; refusals write nothing."""
+    before = tree_digest(root)
+    parent = next(p for p in live["parents"] if p["parent"] == "mtty")
+    uuid = "0b0c1a7e-dddd-4000-8000-00000000d0d0"
+    rc, out, err = run([vmdevctl, "--root", root, "-n", "create", "-p", "mtty", "-t", "mtty-2",
+                        "-u", uuid.upper()])
+    result(rc == 0 and out == f"write {parent['path']}/mdev_supported_types/mtty-2/create {uuid}\n",
+           f"{name}: create --dry-run prints the one write", f"rc={rc} out={out!r} {err}")
+    if live["list"]:
+        u = live["list"][0]["uuid"]
+        rc, out, err = run([vmdevctl, "--root", root, "--dry-run", "remove", u])
+        result(rc == 0 and out == f"write /sys/bus/mdev/devices/{u}/remove 1\n",
+               f"{name}: remove --dry-run prints the one write", f"rc={rc} out={out!r} {err}")
+    groups = {g["group"]: g for g in live["groups"]}
+    for d in live["devices"]:
+        a, drv = d["address"], d["driver"]
+        if d["bridge"]:
+            rc, out, err = run([vmdevctl, "--root", root, "-n", "bind", a])
+            result(rc == 1 and out == "" and "bridge" in err,
+                   f"{name}: bind --dry-run of bridge {a} is refused, exit 1", f"rc={rc} {err}")
+            continue
+        if drv and "vfio" not in drv:
+            want = (f"write /sys/bus/pci/devices/{a}/driver_override vfio-pci\n"
+                    f"write /sys/bus/pci/drivers/{drv}/unbind {a}\n"
+                    f"write /sys/bus/pci/drivers_probe {a}\n")
+            rc, out, err = run([vmdevctl, "--root", root, "-n", "bind", a])
+            result(rc == 0 and out == want, f"{name}: bind --dry-run {a} prints override, unbind, probe",
+                   f"rc={rc} out={out!r} {err}")
+        if drv == "vfio-pci":
+            want = ((f"write /sys/bus/pci/devices/{a}/driver_override\n" if d["driver_override"] else "") +
+                    f"write /sys/bus/pci/drivers/vfio-pci/unbind {a}\n"
+                    f"write /sys/bus/pci/drivers_probe {a}\n")
+            rc, out, err = run([vmdevctl, "--root", root, "-n", "unbind", a])
+            result(rc == 0 and out == want, f"{name}: unbind --dry-run {a} prints the writes",
+                   f"rc={rc} out={out!r} {err}")
+            rc, out, err = run([vmdevctl, "--root", root, "-n", "bind", a])
+            result(rc == 0 and out == "", f"{name}: bind to the driver it has writes nothing",
+                   f"rc={rc} out={out!r}")
+    rc, out, err = run([vmdevctl, "--root", root, "-n", "bind", "-d", "nosuchdriver",
+                        live["devices"][0]["address"]])
+    result(rc == 3 and out == "" and "neither registered nor loadable" in err,
+           f"{name}: bind to an unknown driver exits 3 and writes nothing", f"rc={rc} {err}")
+    result(tree_digest(root) == before, f"{name}: the tree is unchanged after every dry run")
 
 
 def check_filters(vmdevctl, root, name, live):

@@ -258,11 +258,13 @@ bins=()
 if [ -d "$BUILDDIR" ]; then
 	BUILDDIR=$(cd "$BUILDDIR" && pwd)
 	[ -x "$BUILDDIR/cli/vmdevctl" ] && bins+=("$BUILDDIR/cli/vmdevctl")
-	if [ -d "$BUILDDIR/examples" ]; then
-		for f in "$BUILDDIR"/examples/*; do
+	# the examples, and the guest's test helpers (tests/vm/*.c, built by meson)
+	for d in "$BUILDDIR/examples" "$BUILDDIR/tests/vm"; do
+		[ -d "$d" ] || continue
+		for f in "$d"/*; do
 			[ -f "$f" ] && [ -x "$f" ] && head -c4 "$f" | grep -q ELF && bins+=("$f")
 		done
-	fi
+	done
 	for f in "$BUILDDIR"/lib/libvmdev.so*; do
 		[ -e "$f" ] || [ -L "$f" ] || continue
 		cp -a "$f" "$R/usr/lib/"
@@ -270,6 +272,10 @@ if [ -d "$BUILDDIR" ]; then
 else
 	log "note: BUILDDIR $BUILDDIR does not exist: no project binaries in the guest"
 fi
+# udevd, for the guest tests of waiting on udev (guest/35-udevd.sh)
+for b in /lib/systemd/systemd-udevd /bin/udevadm; do
+	[ -x "$b" ] && bins+=("$b")
+done
 for b in $EXTRA_BINS; do
 	b=$(command -v "$b" || echo "$b")
 	[ -x "$b" ] || die "VMDEV_VM_EXTRA: $b not executable"

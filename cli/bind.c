@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* bind and unbind: PCI devices between host drivers and vfio drivers. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmdevctl.h"
+
+/* Every address parsed and found before anything is written. */
+static int find_devices(struct cli *cli, const char *command, struct vmdev_pci ***out)
+{
+	struct vmdev_pci **pcis;
+
+	*out = NULL;
+	if (cli->n_args == 0)
+		return fail_usage("%s needs a PCI address (see vmdevctl devices)", command);
+	pcis = calloc((size_t)cli->n_args, sizeof(*pcis));
+	if (!pcis)
+		return fail(-ENOMEM, "%s", command);
+	for (int i = 0; i < cli->n_args; i++) {
+		char address[VMDEV_PCI_ADDR_LEN];
+		int r;
+
+		if (vmdev_parse_pci_address(cli->args[i], address) < 0) {
+			free(pcis);
+			return fail_usage("invalid PCI address '%s' (expected DDDD:BB:DD.F)",
+					  cli->args[i]);
+		}
+		r = vmdev_pci_find(cli->ctx, address, &pcis[i]);
+		if (r < 0) {
+			free(pcis);
+			if (r == -ENOENT) {
+				fail(0, "no PCI device %s (see vmdevctl devices)", address);
+				return EXIT_NOT_FOUND;
+			}
+			return fail(r, "cannot read PCI device %s", address);
+		}
+	}
+	*out = pcis;
+	return 0;
+}
+
+/* A refusal as one error line with its hint; returns the exit code. */
+static int refused(struct vmdev_pci *pci, const char *driver, enum vmdev_refusal why,
+		   const char *detail)
+{
+	const char *address = vmdev_pci_get_address(pci);
+	int group = vmdev_pci_get_iommu_group(pci);
+
+	switch (why) {
+	case VMDEV_REFUSAL_BRIDGE:
+		fail(0, "cannot bind %s to %s: %s (bind the devices behind it)", address,
+		     driver, detail);
+		return EXIT_FAILED;
+	case VMDEV_REFUSAL_SRIOV_PF:
+		fail(0, "cannot bind %s to %s: %s, which the driver refuses (first: echo 0 > /sys/bus/pci/devices/%s/sriov_numvfs)",
+		     address, driver, detail, address);
+		return EXIT_FAILED;
+	case VMDEV_REFUSAL_HEADER_TYPE:
+		fail(0, "cannot bind %s to %s: %s", address, driver, detail);
+		return EXIT_FAILED;
+	case VMDEV_REFUSAL_IN_USE:
+		fail(0, "cannot bind %s to %s: %s (--force takes it anyway)", address,
+		     driver ? driver : "", detail);
+		return EXIT_BUSY;
+	case VMDEV_REFUSAL_HELD:
+		fail(0, "cannot %s %s: its VFIO group %d is in use by %s; stop that first",
+		     driver ? "rebind" : "unbind", address, group, detail);
+		return EXIT_BUSY;
+	default:
+		return EXIT_OK;
+	}
+}
+
+static int check_bind(struct vmdev_pci *pci, const char *driver, unsigned int flags)
+{
+	enum vmdev_refusal why;
+	char *detail = NULL;
+	int r = vmdev_pci_check_bind(pci, driver, flags, &why, &detail);
+
+	if (r < 0)
+		return fail(r, "cannot check %s", vmdev_pci_get_address(pci));
+	r = refused(pci, driver, why, detail);
+	free(detail);
+	return r;
+}
+
+static json_object *result_json(struct vmdev_pci *pci, const char *previous)
+{
+	json_object *o = json_object_new_object();
+	char *now = NULL;
+
+	vmdev_pci_get_driver(pci, &now);
+	json_add_string(o, "address", vmdev_pci_get_address(pci));
+	json_add_string(o, "driver", now);
+	json_add_string(o, "previous_driver", previous);
+	free(now);
+	return o;
+}
+
+static int print_results(struct cli *cli, json_object *array)
+{
+	if (cli->json || cli->dry_run || cli->quiet) {
+		if (cli->json && !cli->dry_run)
+			return json_print(cli, array);
+		json_object_put(array);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < json_object_array_length(array); i++) {
+		json_object *o = json_object_array_get_idx(array, i);
+
+		printf("%s: %s -> %s\n",
+		       json_object_get_string(json_object_object_get(o, "address")),
+		       or_dash(json_object_get_string(json_object_object_get(o, "previous_driver"))),
+		       or_dash(json_object_get_string(json_object_object_get(o, "driver"))));
+	}
+	json_object_put(array);
+	return EXIT_OK;
+}
+
+static int bind_error(struct cli *cli, struct vmdev_pci *pci, const char *driver, int r)
+{
+	const char *address = vmdev_pci_get_address(pci);
+
+	if (r == -EIO)
+		return fail_code(EXIT_FAILED, "cannot bind %s to %s: the driver did not take it (see dmesg); its driver was restored",
+				 address, driver);
+	if (r == -ENOENT) {
+		fail(0, "no driver '%s': neither registered nor loadable as a module", driver);
+		return EXIT_NOT_FOUND;
+	}
+	return fail(r, "cannot bind %s to %s", address, driver);
+}
+
+static int bind_groups(struct cli *cli, struct vmdev_pci **pcis, const char *driver,
+		       unsigned int flags)
+{
+	json_object *array = json_object_new_array(), *verdicts = json_object_new_array();
+	struct vmdev_group **groups = calloc((size_t)cli->n_args, sizeof(*groups));
+	size_t n = 0;
+	int r = 0;
+
+	for (int i = 0; i < cli->n_args && !r && groups; i++) {
+		int number = vmdev_pci_get_iommu_group(pcis[i]);
+		struct vmdev_group *group;
+		struct vmdev_member *m;
+		bool seen = false;
+
+		if (number < 0 || vmdev_group_find(cli->ctx, (unsigned int)number, &group) < 0) {
+			r = fail_code(EXIT_FAILED, "%s has no IOMMU group: enable the IOMMU (intel_iommu=on or amd_iommu=on) to assign it",
+				 vmdev_pci_get_address(pcis[i]));
+			break;
+		}
+		for (size_t j = 0; j < n; j++)
+			seen |= groups[j] == group;
+		if (seen)
+			continue;
+		groups[n++] = group;
+		vmdev_member_foreach(group, m) {
+			struct vmdev_pci *pci = vmdev_member_get_pci(m);
+
+			if (pci && !vmdev_pci_is_bridge(pci) && (r = check_bind(pci, driver, flags)))
+				break;
+		}
+	}
+	for (size_t i = 0; i < n && !r; i++) {
+		struct vmdev_member *m;
+		char **previous = NULL;
+		size_t k = 0, count = 0;
+
+		vmdev_member_foreach(groups[i], m)
+			count++;
+		previous = calloc(count + 1, sizeof(*previous));
+		vmdev_member_foreach(groups[i], m)
+			if (vmdev_member_get_pci(m) && previous)
+				vmdev_pci_get_driver(vmdev_member_get_pci(m), &previous[k++]);
+		r = vmdev_group_bind(groups[i], driver, flags);
+		if (r == -EIO)
+			r = fail_code(EXIT_FAILED, "cannot bind group %u to %s: a device did not take the driver; every device was restored",
+				      vmdev_group_get_number(groups[i]), driver);
+		else if (r < 0)
+			r = fail(r, "cannot bind group %u to %s", vmdev_group_get_number(groups[i]), driver);
+		k = 0;
+		vmdev_member_foreach(groups[i], m) {
+			struct vmdev_pci *pci = vmdev_member_get_pci(m);
+
+			if (!pci)
+				continue;
+			if (r == 0 && !vmdev_pci_is_bridge(pci))
+				json_object_array_add(array, result_json(pci, previous ? previous[k] : NULL));
+			if (previous)
+				free(previous[k]);
+			k++;
+		}
+		free(previous);
+		if (r == 0) {
+			bool viable;
+
+			json_object_array_add(verdicts, group_to_json(groups[i], &viable));
+		}
+	}
+	free(groups);
+	if (r) {
+		json_object_put(array);
+		json_object_put(verdicts);
+		return r;
+	}
+	if (!cli->json && !cli->dry_run && !cli->quiet) {
+		print_results(cli, array);
+		for (size_t i = 0; i < json_object_array_length(verdicts); i++)
+			group_print_text(json_object_array_get_idx(verdicts, i));
+		json_object_put(verdicts);
+		return EXIT_OK;
+	}
+	json_object_put(verdicts);
+	return print_results(cli, array);
+}
+
+int cmd_bind(struct cli *cli)
+{
+	const char *driver = cli->driver ? cli->driver : "vfio-pci";
+	unsigned int flags = (cli->new_id ? VMDEV_BIND_NEW_ID : 0) |
+			     (cli->force ? VMDEV_BIND_FORCE : 0);
+	struct vmdev_pci **pcis;
+	json_object *array;
+	bool registered;
+	int r;
+
+	r = find_devices(cli, "bind", &pcis);
+	if (r)
+		return r;
+	if (vmdev_driver_lookup(cli->ctx, driver, &registered) < 0) {
+		free(pcis);
+		fail(0, "no driver '%s': neither registered nor loadable as a module", driver);
+		return EXIT_NOT_FOUND;
+	}
+	if (cli->group_flag) {
+		r = bind_groups(cli, pcis, driver, flags);
+		free(pcis);
+		return r;
+	}
+	for (int i = 0; i < cli->n_args && !r; i++)
+		r = check_bind(pcis[i], driver, flags);
+	array = json_object_new_array();
+	for (int i = 0; i < cli->n_args && !r; i++) {
+		char *previous = NULL;
+		int e = vmdev_pci_bind(pcis[i], driver, flags, &previous);
+
+		if (e < 0)
+			r = bind_error(cli, pcis[i], driver, e);
+		else
+			json_object_array_add(array, result_json(pcis[i], previous));
+		free(previous);
+	}
+	free(pcis);
+	if (r) {
+		json_object_put(array);
+		return r;
+	}
+	return print_results(cli, array);
+}
+
+int cmd_unbind(struct cli *cli)
+{
+	unsigned int flags = cli->no_probe ? VMDEV_UNBIND_NO_PROBE : 0;
+	struct vmdev_pci **pcis;
+	json_object *array;
+	int r;
+
+	r = find_devices(cli, "unbind", &pcis);
+	if (r)
+		return r;
+	for (int i = 0; i < cli->n_args && !r; i++) {
+		enum vmdev_refusal why;
+		char *detail = NULL;
+
+		r = vmdev_pci_check_unbind(pcis[i], &why, &detail);
+		r = r < 0 ? fail(r, "cannot check %s", vmdev_pci_get_address(pcis[i]))
+			  : refused(pcis[i], NULL, why, detail);
+		free(detail);
+	}
+	array = json_object_new_array();
+	for (int i = 0; i < cli->n_args && !r; i++) {
+		char *previous = NULL;
+		int e = vmdev_pci_unbind(pcis[i], flags, &previous);
+
+		if (e == -EIO)
+			r = fail_code(EXIT_FAILED, "cannot unbind %s: it is still on %s", vmdev_pci_get_address(pcis[i]),
+				 previous);
+		else if (e < 0)
+			r = fail(e, "cannot unbind %s", vmdev_pci_get_address(pcis[i]));
+		else
+			json_object_array_add(array, result_json(pcis[i], previous));
+		free(previous);
+	}
+	free(pcis);
+	if (r) {
+		json_object_put(array);
+		return r;
+	}
+	return print_results(cli, array);
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* create and remove: mdevs made and gone, waiting for the kernel and udev. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmdevctl.h"
+
+int cmd_create(struct cli *cli)
+{
+	struct vmdev_parent *parent;
+	struct vmdev_type *type;
+	char uuid[VMDEV_UUID_LEN];
+	unsigned int left = 0;
+	int r;
+
+	if (cli->n_args > 0)
+		return fail_usage("create takes no argument '%s' (see vmdevctl help create)",
+				  cli->args[0]);
+	if (!cli->parent || !cli->type)
+		return fail_usage("create needs -p PARENT and -t TYPE (see vmdevctl types)");
+	r = vmdev_parent_find(cli->ctx, cli->parent, &parent);
+	if (r == -ENOENT) {
+		fail(0, "no mdev parent '%s' (see vmdevctl parents)", cli->parent);
+		return EXIT_NOT_FOUND;
+	}
+	if (r < 0)
+		return fail(r, "cannot read mdev parents");
+	if (vmdev_type_find(parent, cli->type, &type) < 0) {
+		fail(0, "no mdev type '%s' on %s (see vmdevctl types -p %s)", cli->type,
+		     cli->parent, cli->parent);
+		return EXIT_NOT_FOUND;
+	}
+	r = vmdev_mdev_create(type, cli->uuid, uuid);
+	switch (r) {
+	case 0:
+		break;
+	case -ENOSPC:
+		vmdev_type_get_available_instances(type, &left);
+		fail(0, "cannot create mdev on %s/%s: no available instances (%u left; remove one first)",
+		     cli->parent, cli->type, left);
+		return EXIT_BUSY;
+	case -EEXIST:
+		fail(0, "cannot create mdev %s: an mdev with that UUID exists (see vmdevctl list -u %s)",
+		     cli->uuid ? cli->uuid : "", cli->uuid ? cli->uuid : "");
+		return EXIT_BUSY;
+	case -ETIMEDOUT:
+		fail(0, "cannot create mdev on %s/%s: not ready after %u ms; it was removed again (raise --timeout?)",
+		     cli->parent, cli->type, vmdev_get_timeout_ms(cli->ctx));
+		return EXIT_FAILED;
+	default:
+		return fail(r, "cannot create mdev on %s/%s", cli->parent, cli->type);
+	}
+	if (cli->dry_run)
+		return EXIT_OK;
+	if (!cli->json) {
+		if (!cli->quiet)
+			puts(uuid);
+		return EXIT_OK;
+	}
+	/* print it as list does, from a fresh look at sysfs */
+	vmdev_refresh(cli->ctx);
+	memcpy(cli->uuid_buf, uuid, sizeof(uuid));
+	cli->uuid = cli->uuid_buf;
+	return cmd_list(cli);
+}
+
+int cmd_remove(struct cli *cli)
+{
+	int n = cli->n_args + (cli->uuid ? 1 : 0);
+	struct vmdev_mdev **mdevs;
+	int r = 0;
+
+	if (n == 0)
+		return fail_usage("remove needs a UUID (see vmdevctl list)");
+	mdevs = calloc((size_t)n, sizeof(*mdevs));
+	if (!mdevs)
+		return fail(-ENOMEM, "remove");
+	/* every UUID is checked, and every mdev found and free, before any write */
+	for (int i = 0; i < n && !r; i++) {
+		const char *text = i < cli->n_args ? cli->args[i] : cli->uuid;
+		char uuid[VMDEV_UUID_LEN];
+		enum vmdev_refusal refusal;
+		char *detail = NULL;
+
+		if (vmdev_parse_uuid(text, uuid) < 0) {
+			r = fail_usage("invalid UUID '%s' (expected 8-4-4-4-12 hex digits)", text);
+			break;
+		}
+		if (vmdev_mdev_find(cli->ctx, uuid, &mdevs[i]) < 0) {
+			fail(0, "no mdev %s (see vmdevctl list)", uuid);
+			r = EXIT_NOT_FOUND;
+			break;
+		}
+		r = vmdev_mdev_check_remove(mdevs[i], &refusal, &detail);
+		if (r < 0) {
+			r = fail(r, "cannot remove mdev %s", uuid);
+		} else if (refusal == VMDEV_REFUSAL_HELD) {
+			fail(0, "cannot remove mdev %s: it is in use by %s; stop that first",
+			     uuid, detail);
+			r = EXIT_BUSY;
+		}
+		free(detail);
+	}
+	for (int i = 0; i < n && !r; i++) {
+		int e = vmdev_mdev_remove(mdevs[i]);
+
+		if (e == -ETIMEDOUT)
+			r = fail_code(EXIT_FAILED, "cannot remove mdev %s: still there after %u ms",
+				 vmdev_mdev_get_uuid(mdevs[i]),
+				 vmdev_get_timeout_ms(cli->ctx));
+		else if (e < 0)
+			r = fail(e, "cannot remove mdev %s", vmdev_mdev_get_uuid(mdevs[i]));
+	}
+	free(mdevs);
+	return r;
+}

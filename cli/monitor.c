@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* monitor: one line per mdev or PCI driver event, until SIGINT or SIGTERM. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "vmdevctl.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+static const char *action_name(enum vmdev_event_action action)
+{
+	static const char *const names[] = { "add", "remove", "bind", "unbind", "change" };
+
+	return (unsigned int)action < sizeof(names) / sizeof(names[0]) ? names[action] : "change";
+}
+
+static void format_time(long long usec, char *buf, size_t size)
+{
+	time_t sec = (time_t)(usec / 1000000);
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%06lldZ", base, usec % 1000000);
+}
+
+static void print_event(struct cli *cli, struct vmdev_event *e)
+{
+	const char *kind = vmdev_event_get_kind(e) == VMDEV_MEMBER_MDEV ? "mdev" : "pci";
+	char when[48];
+
+	format_time(vmdev_event_get_time_usec(e), when, sizeof(when));
+	if (cli->json) {
+		json_object *o = json_object_new_object();
+
+		json_add_string(o, "time", when);
+		json_add_string(o, "event", action_name(vmdev_event_get_action(e)));
+		json_add_string(o, "kind", kind);
+		json_add_string(o, "id", vmdev_event_get_id(e));
+		json_add_string(o, "parent", vmdev_event_get_parent(e));
+		json_add_string(o, "type", vmdev_event_get_type(e));
+		json_add_string(o, "driver", vmdev_event_get_driver(e));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else {
+		printf("%s %-6s %-4s %s", when, action_name(vmdev_event_get_action(e)), kind,
+		       vmdev_event_get_id(e));
+		if (vmdev_event_get_parent(e))
+			printf(" %s/%s", vmdev_event_get_parent(e), or_dash(vmdev_event_get_type(e)));
+		if (vmdev_event_get_driver(e))
+			printf(" driver=%s", vmdev_event_get_driver(e));
+		putchar('\n');
+	}
+	fflush(stdout);
+}
+
+int cmd_monitor(struct cli *cli)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct vmdev_monitor *monitor;
+	sigset_t block, unblocked;
+	int r;
+
+	if (cli->n_args > 0)
+		return fail_usage("monitor takes no argument '%s'", cli->args[0]);
+	r = vmdev_monitor_new(cli->ctx, &monitor);
+	if (r < 0)
+		return fail(r, "cannot listen for device events");
+	/* our own handlers, even when started with the signals ignored; they are
+	 * blocked except inside ppoll, so none can slip between check and wait */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &unblocked);
+	sigdelset(&unblocked, SIGINT);
+	sigdelset(&unblocked, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!stop) {
+		struct pollfd pfd = { vmdev_monitor_get_fd(monitor), POLLIN, 0 };
+		struct vmdev_event *e;
+
+		if (ppoll(&pfd, 1, NULL, &unblocked) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = fail(-errno, "waiting for device events");
+			break;
+		}
+		while (!stop && vmdev_monitor_receive(monitor, 0, &e) == 0) {
+			print_event(cli, e);
+			vmdev_event_free(e);
+			if (ferror(stdout)) {
+				stop = -1;
+				break;
+			}
+		}
+	}
+	vmdev_monitor_unref(monitor);
+	return r < 0 ? r : EXIT_OK;
+}

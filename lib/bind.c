@@ -1,0 +1,688 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Moving PCI devices between drivers: refuse what is unsafe before writing
+ * anything, load the driver's module where it is not registered, bind with
+ * driver_override (or new_id where asked), verify where the device ended,
+ * and put back the driver it had on any failure.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libkmod.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "private.h"
+
+#define PCI_DRIVERS "/sys/bus/pci/drivers"
+#define IFF_UP 0x1
+#define BLOCK_WALK_DEPTH 8
+
+/* Drivers that hand a device to userspace: a bridge must never go there. */
+static bool is_vfio_driver(const char *driver)
+{
+	return driver && strstr(driver, "vfio") != NULL;
+}
+
+static bool driver_registered(struct vmdev_ctx *ctx, const char *driver)
+{
+	char path[PATH_MAX];
+
+	return format_path(path, sizeof(path), PCI_DRIVERS "/%s", driver) == 0 &&
+	       sysfs_exists_at(ctx->root_fd, path + 1);
+}
+
+static struct kmod_ctx *kmod_get(struct vmdev_ctx *ctx)
+{
+	char dir[PATH_MAX];
+	struct utsname uts;
+
+	if (ctx->kmod)
+		return ctx->kmod;
+	if (ctx_is_host(ctx)) {
+		ctx->kmod = kmod_new(NULL, NULL);
+	} else if (uname(&uts) == 0 &&
+		   format_path(dir, sizeof(dir), "%s/lib/modules/%s", ctx->root,
+			       uts.release) == 0) {
+		ctx->kmod = kmod_new(dir, NULL);
+	}
+	return ctx->kmod;
+}
+
+void kmod_free(struct vmdev_ctx *ctx)
+{
+	if (ctx->kmod)
+		kmod_unref(ctx->kmod);
+	ctx->kmod = NULL;
+}
+
+/* The module that provides DRIVER, by name or alias (vfio-pci: vfio_pci). */
+static int driver_module(struct vmdev_ctx *ctx, const char *driver,
+			 struct kmod_module **module)
+{
+	struct kmod_list *list = NULL, *l;
+	struct kmod_ctx *kmod = kmod_get(ctx);
+	int r;
+
+	*module = NULL;
+	if (!kmod)
+		return -ENOENT;
+	r = kmod_module_new_from_lookup(kmod, driver, &list);
+	if (r < 0)
+		return r;
+	kmod_list_foreach(l, list) {
+		struct kmod_module *m = kmod_module_get_module(l);
+
+		/* a module that exists on disk, or built in, or loaded */
+		if (kmod_module_get_path(m) || kmod_module_get_initstate(m) >= 0) {
+			*module = m;
+			break;
+		}
+		kmod_module_unref(m);
+	}
+	kmod_module_unref_list(list);
+	return *module ? 0 : -ENOENT;
+}
+
+/**
+ * vmdev_driver_lookup - whether a PCI driver is registered or loadable
+ * @ctx: the context
+ * @driver: the driver's name ("vfio-pci")
+ * @registered: receives true when /sys/bus/pci/drivers/DRIVER exists
+ *
+ * Returns 0 when registered or loadable as a module (found through
+ * libkmod, by name or alias), -EINVAL for a bad name, -ENOENT otherwise.
+ */
+VMDEV_EXPORT int vmdev_driver_lookup(struct vmdev_ctx *ctx, const char *driver,
+				     bool *registered)
+{
+	struct kmod_module *module;
+	int r;
+
+	if (!ctx || !registered)
+		return -EINVAL;
+	r = vmdev_check_name(driver);
+	if (r < 0)
+		return r;
+	*registered = driver_registered(ctx, driver);
+	if (*registered)
+		return 0;
+	r = driver_module(ctx, driver, &module);
+	if (r < 0)
+		return -ENOENT;
+	kmod_module_unref(module);
+	return 0;
+}
+
+/* Make DRIVER registered, loading its module; in dry-run, only report it. */
+static int driver_load(struct vmdev_ctx *ctx, const char *driver)
+{
+	struct kmod_module *module;
+	int r;
+
+	if (driver_registered(ctx, driver))
+		return 0;
+	r = driver_module(ctx, driver, &module);
+	if (r < 0)
+		return -ENOENT;
+	if (ctx->action_fn)
+		ctx->action_fn(ctx, VMDEV_ACTION_LOAD, kmod_module_get_name(module),
+			       NULL, ctx->action_data);
+	info(ctx, "%sload %s", ctx->dry_run ? "(dry run) " : "",
+	     kmod_module_get_name(module));
+	if (!ctx->dry_run) {
+		r = kmod_module_probe_insert_module(module, 0, NULL, NULL, NULL, NULL);
+		if (r < 0)
+			err(ctx, "cannot load %s: %s", kmod_module_get_name(module),
+			    strerror(-r));
+	}
+	kmod_module_unref(module);
+	if (r < 0)
+		return r;
+	if (!ctx->dry_run && !driver_registered(ctx, driver))
+		return -ENOENT; /* the module did not register that driver */
+	return 0;
+}
+
+static int attr_path(struct vmdev_pci *pci, const char *attr, char *buf, size_t size)
+{
+	return format_path(buf, size, "/sys/bus/pci/devices/%s/%s", pci->address, attr);
+}
+
+/** vmdev_pci_is_boot_vga - the firmware's boot display device (read live) */
+VMDEV_EXPORT bool vmdev_pci_is_boot_vga(struct vmdev_pci *pci)
+{
+	char path[128], buf[8];
+
+	return pci && attr_path(pci, "boot_vga", path, sizeof(path)) == 0 &&
+	       sysfs_read(pci->ctx, path, buf, sizeof(buf)) > 0 && buf[0] == '1';
+}
+
+/* A network interface of the device that is up: "eth0". */
+static char *interface_up(struct vmdev_pci *pci)
+{
+	char dir[128], path[PATH_MAX], **names;
+	char *found = NULL;
+	size_t count;
+
+	if (attr_path(pci, "net", dir, sizeof(dir)) < 0 ||
+	    sysfs_list_dir(pci->ctx, dir, cmp_names, &names, &count) < 0)
+		return NULL;
+	for (size_t i = 0; i < count && !found; i++) {
+		unsigned int flags;
+		char buf[32];
+
+		if (format_path(path, sizeof(path), "%s/%s/flags", dir, names[i]) == 0 &&
+		    sysfs_read(pci->ctx, path, buf, sizeof(buf)) > 0 &&
+		    parse_hex_attr(buf, &flags) == 0 && (flags & IFF_UP))
+			found = strdup(names[i]);
+	}
+	free_names(names, count);
+	return found;
+}
+
+/* Whether MAJ:MIN is mounted or used as swap (by /proc/self/mountinfo). */
+static bool dev_mounted(struct vmdev_ctx *ctx, const char *majmin)
+{
+	char line[4096];
+	bool found = false;
+	FILE *f;
+	int fd;
+
+	fd = openat(ctx->root_fd, "proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return false;
+	}
+	while (!found && fgets(line, sizeof(line), f)) {
+		char field[32];
+
+		/* id parent MAJ:MIN root mountpoint ... */
+		if (sscanf(line, "%*s %*s %31s", field) == 1 && strcmp(field, majmin) == 0)
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * A mounted block device below the device (disks and their partitions):
+ * "sda1". Walks real directories only, never links, a few levels deep.
+ */
+static char *block_mounted(struct vmdev_ctx *ctx, int dir_fd, int depth)
+{
+	DIR *dir;
+	struct dirent *de;
+	char *found = NULL;
+	int fd;
+
+	if (depth > BLOCK_WALK_DEPTH)
+		return NULL;
+	fd = dup(dir_fd);
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while (!found && (de = readdir(dir))) {
+		char dev[32];
+		int sub;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		sub = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		/* a block device (disk or partition) has a "dev" and a "stat" */
+		if (sysfs_exists_at(sub, "stat") && sysfs_read_at(sub, "dev", dev, sizeof(dev)) > 0 &&
+		    dev_mounted(ctx, dev))
+			found = strdup(de->d_name);
+		else
+			found = block_mounted(ctx, sub, depth + 1);
+		close(sub);
+	}
+	closedir(dir);
+	return found;
+}
+
+/* What the host visibly uses the device for, or NULL. */
+static char *host_use(struct vmdev_pci *pci)
+{
+	_cleanup_(closep) int fd = -1;
+	char dir[64], *name, *text = NULL;
+
+	if (vmdev_pci_is_boot_vga(pci))
+		return strdup("it is the boot VGA device");
+	name = interface_up(pci);
+	if (name) {
+		if (asprintf(&text, "network interface %s is up", name) < 0)
+			text = NULL;
+		free(name);
+		return text;
+	}
+	format_path(dir, sizeof(dir), "/sys/bus/pci/devices/%s", pci->address);
+	fd = sysfs_open_dir(pci->ctx, dir);
+	if (fd < 0)
+		return NULL;
+	name = block_mounted(pci->ctx, fd, 0);
+	if (name) {
+		if (asprintf(&text, "block device %s is mounted", name) < 0)
+			text = NULL;
+		free(name);
+	}
+	return text;
+}
+
+static int refuse(enum vmdev_refusal *refusal, char **detail,
+		  enum vmdev_refusal why, char *text)
+{
+	*refusal = why;
+	*detail = text;
+	return 0;
+}
+
+/**
+ * vmdev_pci_check_bind - whether binding @pci to @driver would be refused
+ * @pci: the device
+ * @driver: the driver
+ * @flags: VMDEV_BIND_FORCE to accept a device the host visibly uses
+ * @refusal: receives why, or VMDEV_REFUSAL_NONE
+ * @detail: receives a description (a string the caller frees) or NULL
+ *
+ * Refused: a bridge for a vfio driver; an SR-IOV PF with VFs enabled for a
+ * vfio driver (vfio-pci's probe returns EBUSY for it); without
+ * VMDEV_BIND_FORCE, a device the host uses (a network interface up, a
+ * mounted block device below it, the boot VGA device); a device on a vfio
+ * driver whose group or device a process holds open. A device already on
+ * @driver is never refused. Nothing is written.
+ *
+ * Returns 0 or a negative errno.
+ */
+VMDEV_EXPORT int vmdev_pci_check_bind(struct vmdev_pci *pci, const char *driver,
+				      unsigned int flags, enum vmdev_refusal *refusal,
+				      char **detail)
+{
+	_cleanup_(freep) char *current = NULL;
+	unsigned int numvfs;
+	char *text;
+	int r;
+
+	if (!pci || !refusal || !detail)
+		return -EINVAL;
+	*refusal = VMDEV_REFUSAL_NONE;
+	*detail = NULL;
+	r = vmdev_check_name(driver);
+	if (r < 0)
+		return r;
+	r = vmdev_pci_get_driver(pci, &current);
+	if (r < 0)
+		return r;
+	if (current && strcmp(current, driver) == 0)
+		return 0;
+	if (is_vfio_driver(driver) && pci->bridge)
+		return refuse(refusal, detail, VMDEV_REFUSAL_BRIDGE,
+			      strdup("it is a bridge, not an endpoint"));
+	if (is_vfio_driver(driver) && vmdev_pci_get_sriov_numvfs(pci, &numvfs) == 0 &&
+	    numvfs > 0) {
+		if (asprintf(&text, "it is an SR-IOV PF with %u VFs enabled", numvfs) < 0)
+			return -ENOMEM;
+		return refuse(refusal, detail, VMDEV_REFUSAL_SRIOV_PF, text);
+	}
+	if (!(flags & VMDEV_BIND_FORCE) && (text = host_use(pci)))
+		return refuse(refusal, detail, VMDEV_REFUSAL_IN_USE, text);
+	if (is_vfio_driver(current))
+		return group_check_held(pci->ctx, pci->iommu_group, pci->path, refusal,
+					detail);
+	return 0;
+}
+
+/**
+ * vmdev_pci_check_unbind - whether unbinding @pci would be refused
+ * @pci: the device
+ * @refusal: receives VMDEV_REFUSAL_HELD when the device is on a vfio driver
+ *           and a process holds its group or device open, else NONE
+ * @detail: receives the holders, a string the caller frees, or NULL
+ *
+ * Returns 0 or a negative errno.
+ */
+VMDEV_EXPORT int vmdev_pci_check_unbind(struct vmdev_pci *pci,
+					enum vmdev_refusal *refusal, char **detail)
+{
+	_cleanup_(freep) char *current = NULL;
+	int r;
+
+	if (!pci || !refusal || !detail)
+		return -EINVAL;
+	*refusal = VMDEV_REFUSAL_NONE;
+	*detail = NULL;
+	r = vmdev_pci_get_driver(pci, &current);
+	if (r < 0)
+		return r;
+	if (!is_vfio_driver(current))
+		return 0;
+	return group_check_held(pci->ctx, pci->iommu_group, pci->path, refusal, detail);
+}
+
+static int refusal_errno(enum vmdev_refusal refusal)
+{
+	switch (refusal) {
+	case VMDEV_REFUSAL_NONE:
+		return 0;
+	case VMDEV_REFUSAL_IN_USE:
+	case VMDEV_REFUSAL_HELD:
+		return -EBUSY;
+	default:
+		return -ENOTSUP;
+	}
+}
+
+struct driver_wait {
+	struct vmdev_pci *pci;
+	const char *driver; /* NULL: any driver but GONE */
+	const char *gone;
+};
+
+static int driver_is(struct vmdev_ctx *ctx, void *data)
+{
+	struct driver_wait *w = data;
+	_cleanup_(freep) char *now = NULL;
+	int r = vmdev_pci_get_driver(w->pci, &now);
+
+	if (r < 0)
+		return r;
+	if (w->driver)
+		return now && strcmp(now, w->driver) == 0;
+	return !now || strcmp(now, w->gone) != 0;
+}
+
+static int write_address(struct vmdev_pci *pci, const char *driver, const char *file)
+{
+	char path[PATH_MAX];
+	int r = format_path(path, sizeof(path), PCI_DRIVERS "/%s/%s", driver, file);
+
+	return r < 0 ? r : sysfs_write(pci->ctx, path, pci->address);
+}
+
+static int set_override(struct vmdev_pci *pci, const char *driver)
+{
+	char path[128];
+
+	attr_path(pci, "driver_override", path, sizeof(path));
+	return sysfs_write(pci->ctx, path, driver ? driver : "");
+}
+
+static int probe(struct vmdev_pci *pci)
+{
+	return sysfs_write(pci->ctx, "/sys/bus/pci/drivers_probe", pci->address);
+}
+
+/*
+ * Put the device back on DRIVER (NULL: no driver) with OVERRIDE as it was.
+ * Best effort: it runs after a failure, and reports its own.
+ */
+static void restore(struct vmdev_pci *pci, const char *driver, const char *override)
+{
+	_cleanup_(freep) char *now = NULL;
+
+	set_override(pci, override);
+	vmdev_pci_get_driver(pci, &now);
+	if (now && (!driver || strcmp(now, driver) != 0))
+		write_address(pci, now, "unbind");
+	if (driver) {
+		free(now);
+		now = NULL;
+		probe(pci);
+		vmdev_pci_get_driver(pci, &now);
+		if (!now || strcmp(now, driver) != 0)
+			write_address(pci, driver, "bind");
+	}
+	free(now);
+	now = NULL;
+	vmdev_pci_get_driver(pci, &now);
+	if ((driver && (!now || strcmp(now, driver))) || (!driver && now))
+		err(pci->ctx, "could not restore %s to %s (now on %s)", pci->address,
+		    driver ? driver : "no driver", now ? now : "no driver");
+}
+
+/* new_id: "VVVV DDDD" binds every unbound device with those ids. */
+static int bind_new_id(struct vmdev_pci *pci, const char *driver, bool *added)
+{
+	char ids[16], path[PATH_MAX];
+	int r;
+
+	*added = false;
+	snprintf(ids, sizeof(ids), "%04x %04x", pci->vendor, pci->device);
+	r = format_path(path, sizeof(path), PCI_DRIVERS "/%s/new_id", driver);
+	if (r < 0)
+		return r;
+	r = sysfs_write(pci->ctx, path, ids);
+	if (r == 0)
+		*added = true;
+	if (r == -EEXIST) /* the id is already dynamic: bind this one by hand */
+		r = write_address(pci, driver, "bind");
+	return r;
+}
+
+static void drop_new_id(struct vmdev_pci *pci, const char *driver)
+{
+	char ids[16], path[PATH_MAX];
+
+	snprintf(ids, sizeof(ids), "%04x %04x", pci->vendor, pci->device);
+	if (format_path(path, sizeof(path), PCI_DRIVERS "/%s/remove_id", driver) == 0)
+		sysfs_write(pci->ctx, path, ids);
+}
+
+/**
+ * vmdev_pci_bind - bind a PCI device to a driver, safely
+ * @pci: the device
+ * @driver: the driver ("vfio-pci")
+ * @flags: VMDEV_BIND_NEW_ID to bind through the driver's new_id (which
+ *         also binds every other unbound device with the same vendor and
+ *         device ids; the dynamic id is removed again afterwards, the
+ *         devices stay bound) instead of driver_override; VMDEV_BIND_FORCE
+ *         to bind a device the host visibly uses
+ * @previous: if not NULL, receives the driver it had (a string the caller
+ *            frees, or NULL when it had none)
+ *
+ * Refuses (see vmdev_pci_check_bind()) before writing anything. Loads the
+ * driver's module through libkmod when the driver is not registered.
+ * Verifies, waiting at most the context's timeout, that the device ended
+ * on @driver, and on any failure puts back the driver and override it had.
+ * A device already on @driver is left alone.
+ *
+ * Returns 0; -EINVAL for a bad driver name; -ENOTSUP for a bridge or an
+ * SR-IOV PF with VFs; -EBUSY for a device in use or held; -ENOENT when the
+ * driver is neither registered nor loadable; -EIO when the device did not
+ * end on @driver (restored); or a write's error (restored).
+ */
+VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
+				unsigned int flags, char **previous)
+{
+	_cleanup_(freep) char *current = NULL, *override = NULL, *detail = NULL;
+	struct vmdev_ctx *ctx;
+	enum vmdev_refusal refusal;
+	struct driver_wait w = { pci, driver, NULL };
+	bool added = false;
+	int r;
+
+	if (previous)
+		*previous = NULL;
+	if (!pci)
+		return -EINVAL;
+	ctx = pci->ctx;
+	r = vmdev_pci_check_bind(pci, driver, flags, &refusal, &detail);
+	if (r < 0)
+		return r;
+	if (refusal != VMDEV_REFUSAL_NONE) {
+		info(ctx, "not binding %s to %s: %s", pci->address, driver, detail);
+		return refusal_errno(refusal);
+	}
+	r = vmdev_pci_get_driver(pci, &current);
+	if (r < 0)
+		return r;
+	if (previous && current && !(*previous = strdup(current)))
+		return -ENOMEM;
+	if (current && strcmp(current, driver) == 0)
+		return 0;
+	r = driver_load(ctx, driver);
+	if (r < 0)
+		return r;
+	vmdev_pci_get_driver_override(pci, &override);
+
+	if (flags & VMDEV_BIND_NEW_ID) {
+		if (current)
+			r = write_address(pci, current, "unbind");
+		if (r == 0)
+			r = bind_new_id(pci, driver, &added);
+	} else {
+		r = set_override(pci, driver);
+		if (r == 0 && current)
+			r = write_address(pci, current, "unbind");
+		if (r == 0)
+			r = probe(pci);
+	}
+	if (ctx->dry_run)
+		return r;
+	if (r == 0)
+		r = wait_until(ctx, NULL, driver_is, NULL, &w);
+	if (added)
+		drop_new_id(pci, driver);
+	if (r < 0) {
+		err(ctx, "binding %s to %s failed: %s; restoring %s", pci->address,
+		    driver, strerror(-r), current ? current : "no driver");
+		restore(pci, current, override);
+		return r == -ETIMEDOUT ? -EIO : r;
+	}
+	return 0;
+}
+
+/**
+ * vmdev_pci_unbind - give a device back to the host
+ * @pci: the device
+ * @flags: VMDEV_UNBIND_NO_PROBE to leave it without a driver
+ * @previous: if not NULL, receives the driver it had (a string the caller
+ *            frees, or NULL)
+ *
+ * Clears driver_override, unbinds the device and, unless
+ * VMDEV_UNBIND_NO_PROBE, lets the kernel probe it again so that its host
+ * driver takes it. Refuses while a process holds its VFIO group or device
+ * open (the unbind would pull the device from under it, or block in the
+ * kernel until it exits).
+ *
+ * Returns 0, -EBUSY when held, -EIO when VMDEV_UNBIND_NO_PROBE was asked
+ * and the device stayed on its driver, or a write's error.
+ */
+VMDEV_EXPORT int vmdev_pci_unbind(struct vmdev_pci *pci, unsigned int flags,
+				  char **previous)
+{
+	_cleanup_(freep) char *current = NULL, *override = NULL, *detail = NULL;
+	enum vmdev_refusal refusal;
+	struct driver_wait w = { pci, NULL, NULL };
+	int r;
+
+	if (previous)
+		*previous = NULL;
+	if (!pci)
+		return -EINVAL;
+	r = vmdev_pci_check_unbind(pci, &refusal, &detail);
+	if (r < 0)
+		return r;
+	if (refusal != VMDEV_REFUSAL_NONE) {
+		info(pci->ctx, "not unbinding %s: held by %s", pci->address, detail);
+		return -EBUSY;
+	}
+	r = vmdev_pci_get_driver(pci, &current);
+	if (r < 0)
+		return r;
+	if (previous && current && !(*previous = strdup(current)))
+		return -ENOMEM;
+	vmdev_pci_get_driver_override(pci, &override);
+	if (override)
+		r = set_override(pci, NULL);
+	if (r == 0 && current)
+		r = write_address(pci, current, "unbind");
+	if (r == 0 && !(flags & VMDEV_UNBIND_NO_PROBE))
+		r = probe(pci);
+	/* after a reprobe any driver may take it, its old one too */
+	if (r < 0 || pci->ctx->dry_run || !current || !(flags & VMDEV_UNBIND_NO_PROBE))
+		return r;
+	w.gone = current;
+	r = wait_until(pci->ctx, NULL, driver_is, NULL, &w);
+	return r == -ETIMEDOUT ? -EIO : r;
+}
+
+/**
+ * vmdev_group_bind - bind every endpoint of a group to a driver
+ * @group: the IOMMU group
+ * @driver: the driver ("vfio-pci")
+ * @flags: as for vmdev_pci_bind()
+ *
+ * Makes a group viable in one step: checks every PCI endpoint (bridges are
+ * left on their drivers) before writing anything, binds them in address
+ * order, and on any failure puts every device it moved back where it was.
+ *
+ * Returns 0 or the first failing vmdev_pci_bind()'s error.
+ */
+VMDEV_EXPORT int vmdev_group_bind(struct vmdev_group *group, const char *driver,
+				  unsigned int flags)
+{
+	struct vmdev_member *m;
+	struct moved {
+		struct vmdev_pci *pci;
+		char *driver, *override;
+	} *moved = NULL;
+	size_t n = 0, cap = 0;
+	int r = 0;
+
+	if (!group)
+		return -EINVAL;
+	vmdev_member_foreach(group, m) {
+		enum vmdev_refusal refusal;
+		char *detail = NULL;
+
+		if (!m->pci || m->pci->bridge)
+			continue;
+		r = vmdev_pci_check_bind(m->pci, driver, flags, &refusal, &detail);
+		free(detail);
+		if (r == 0)
+			r = refusal_errno(refusal);
+		if (r < 0)
+			return r;
+		if (n == cap) {
+			struct moved *grown = realloc(moved, (cap = cap ? cap * 2 : 4) * sizeof(*moved));
+
+			if (!grown) {
+				free(moved);
+				return -ENOMEM;
+			}
+			moved = grown;
+		}
+		moved[n].pci = m->pci;
+		moved[n].driver = NULL;
+		moved[n].override = NULL;
+		vmdev_pci_get_driver_override(m->pci, &moved[n].override);
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r = vmdev_pci_bind(moved[i].pci, driver, flags, &moved[i].driver);
+		if (r < 0) {
+			/* vmdev_pci_bind restored this one; undo the ones before */
+			for (size_t j = i; j-- > 0;)
+				if (!moved[j].driver || strcmp(moved[j].driver, driver))
+					restore(moved[j].pci, moved[j].driver, moved[j].override);
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(moved[i].driver);
+		free(moved[i].override);
+	}
+	free(moved);
+	return r;
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Creating and removing mdevs: refuse what the kernel would refuse before
+ * writing, then wait until the kernel (and udev) are done; a create that
+ * does not finish in time is removed again, so nothing is left half made.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <libudev.h>
+#include <uuid/uuid.h>
+
+#include "private.h"
+
+#define MAX_GROUPS_SEEN 32
+
+struct mdev_wait {
+	char uuid[VMDEV_UUID_LEN];
+	char dir[64]; /* "/sys/bus/mdev/devices/UUID" */
+	bool udev;    /* udevd runs: wait for its events too */
+	bool mdev_bound_seen;
+	int groups_seen[MAX_GROUPS_SEEN];
+	size_t n_groups_seen;
+};
+
+/*
+ * Events from udevd: it has finished with the mdev once its "bind" comes
+ * through, and with the group's /dev/vfio/N (rules, permissions) once
+ * that node's "add" does.
+ */
+static void mdev_event(struct udev_device *dev, void *data)
+{
+	struct mdev_wait *w = data;
+	const char *subsystem = udev_device_get_subsystem(dev);
+	const char *action = udev_device_get_action(dev);
+	const char *name = udev_device_get_sysname(dev);
+	unsigned int group;
+
+	if (!subsystem || !action || !name)
+		return;
+	if (!strcmp(subsystem, "mdev") && !strcmp(action, "bind") && !strcmp(name, w->uuid))
+		w->mdev_bound_seen = true;
+	if (!strcmp(subsystem, "vfio") && !strcmp(action, "add") &&
+	    vmdev_parse_group(name, &group) == 0 && w->n_groups_seen < MAX_GROUPS_SEEN)
+		w->groups_seen[w->n_groups_seen++] = (int)group;
+}
+
+static int mdev_ready(struct vmdev_ctx *ctx, void *data)
+{
+	struct mdev_wait *w = data;
+	_cleanup_(closep) int fd = -1;
+	int group;
+
+	fd = sysfs_open_dir(ctx, w->dir);
+	if (fd < 0 || !sysfs_exists_at(fd, "driver"))
+		return 0;
+	if (!w->udev)
+		return 1;
+	if (!w->mdev_bound_seen)
+		return 0;
+	group = sysfs_link_group_at(fd, "iommu_group");
+	for (size_t i = 0; group >= 0 && i < w->n_groups_seen; i++)
+		if (w->groups_seen[i] == group)
+			return 1;
+	return group < 0;
+}
+
+static int mdev_gone(struct vmdev_ctx *ctx, void *data)
+{
+	struct mdev_wait *w = data;
+
+	return !sysfs_exists_at(ctx->root_fd, w->dir + 1);
+}
+
+static int remove_and_wait(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
+			   struct mdev_wait *w)
+{
+	char path[96];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/remove", w->dir);
+	r = sysfs_write(ctx, path, "1");
+	if (r < 0 || ctx->dry_run)
+		return r;
+	return wait_until(ctx, monitor, mdev_gone, NULL, w);
+}
+
+/**
+ * vmdev_mdev_create - create an mdev and wait until it is ready
+ * @type: the type to create
+ * @uuid: the new mdev's UUID (any case), or NULL for a random one
+ * @created: if not NULL, receives the UUID, lower case
+ *
+ * Refuses, writing nothing, when @type has no available instances or an
+ * mdev with @uuid exists anywhere. After writing the type's create file it
+ * waits, at most the context's timeout, until the mdev exists and has its
+ * driver and, where udevd runs, until udev has processed it and its group
+ * node. On timeout it removes the mdev again. In dry-run mode it only
+ * reports the write. The context's cache is not updated: vmdev_refresh()
+ * shows the new mdev.
+ *
+ * Returns 0; -EINVAL for a malformed @uuid; -ENOSPC when no instance is
+ * available (also when the kernel says so with ENOSPC, EUSERS or EDQUOT);
+ * -EEXIST when the UUID is taken; -ETIMEDOUT; or the write's error.
+ */
+VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
+				   char created[VMDEV_UUID_LEN])
+{
+	struct vmdev_ctx *ctx;
+	struct udev_monitor *monitor;
+	char id[VMDEV_UUID_LEN], path[PATH_MAX];
+	struct mdev_wait w;
+	unsigned int available;
+	int r;
+
+	if (!type)
+		return -EINVAL;
+	ctx = type->parent->ctx;
+	if (uuid) {
+		r = vmdev_parse_uuid(uuid, id);
+		if (r < 0)
+			return r;
+	} else {
+		uuid_t raw;
+
+		uuid_generate_random(raw);
+		uuid_unparse_lower(raw, id);
+	}
+	memset(&w, 0, sizeof(w));
+	memcpy(w.uuid, id, sizeof(w.uuid));
+	snprintf(w.dir, sizeof(w.dir), "/sys/bus/mdev/devices/%s", id);
+	if (sysfs_exists_at(ctx->root_fd, w.dir + 1))
+		return -EEXIST;
+	r = vmdev_type_get_available_instances(type, &available);
+	if (r < 0)
+		return r;
+	if (available == 0)
+		return -ENOSPC;
+	r = format_path(path, sizeof(path), "%s/mdev_supported_types/%s/create",
+			type->parent->path, type->id);
+	if (r < 0)
+		return r;
+
+	monitor = waiter_open(ctx);
+	w.udev = monitor && udevd_running(ctx);
+	r = sysfs_write(ctx, path, id);
+	if (r == -EUSERS || r == -EDQUOT)
+		r = -ENOSPC; /* mdpy says "too many users" when exhausted */
+	if (r == 0 && !ctx->dry_run) {
+		r = wait_until(ctx, monitor, mdev_ready, mdev_event, &w);
+		if (r < 0) {
+			err(ctx, "mdev %s not ready: %s; removing it", id, strerror(-r));
+			if (sysfs_exists_at(ctx->root_fd, w.dir + 1))
+				remove_and_wait(ctx, monitor, &w);
+		}
+	}
+	waiter_close(monitor);
+	if (r == 0 && created)
+		memcpy(created, id, VMDEV_UUID_LEN);
+	return r;
+}
+
+/**
+ * vmdev_mdev_check_remove - whether removing @mdev would be refused
+ * @mdev: the mdev
+ * @refusal: receives VMDEV_REFUSAL_HELD when a process holds its group or
+ *           device open (the kernel would then block, or pull the device
+ *           from under its user), else VMDEV_REFUSAL_NONE
+ * @detail: receives the holders ("qemu (pid 42)"), a string the caller
+ *          frees, or NULL
+ *
+ * Returns 0 or a negative errno from reading /proc.
+ */
+VMDEV_EXPORT int vmdev_mdev_check_remove(struct vmdev_mdev *mdev,
+					 enum vmdev_refusal *refusal, char **detail)
+{
+	if (!mdev || !refusal || !detail)
+		return -EINVAL;
+	return group_check_held(mdev->ctx, mdev->iommu_group, mdev->path, refusal,
+				detail);
+}
+
+/**
+ * vmdev_mdev_remove - remove an mdev and wait until it is gone
+ * @mdev: the mdev
+ *
+ * Refuses while a process holds its group or device open. Waits, at most
+ * the context's timeout, until the kernel has removed it. The cached
+ * object stays readable until vmdev_refresh().
+ *
+ * Returns 0, -EBUSY when held, -ETIMEDOUT, or the write's error.
+ */
+VMDEV_EXPORT int vmdev_mdev_remove(struct vmdev_mdev *mdev)
+{
+	enum vmdev_refusal refusal;
+	struct udev_monitor *monitor;
+	struct mdev_wait w;
+	char *detail = NULL;
+	int r;
+
+	r = vmdev_mdev_check_remove(mdev, &refusal, &detail);
+	if (r < 0)
+		return r;
+	if (refusal != VMDEV_REFUSAL_NONE) {
+		info(mdev->ctx, "mdev %s is held by %s", mdev->uuid, detail);
+		free(detail);
+		return -EBUSY;
+	}
+	memset(&w, 0, sizeof(w));
+	snprintf(w.dir, sizeof(w.dir), "/sys/bus/mdev/devices/%s", mdev->uuid);
+	monitor = waiter_open(mdev->ctx);
+	r = remove_and_wait(mdev->ctx, monitor, &w);
+	waiter_close(monitor);
+	return r;
+}

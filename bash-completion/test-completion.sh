@@ -132,6 +132,27 @@ exactly "help completes commands" "$cmds" vmdevctl help ""
 exactly "help completes one command" "" vmdevctl help list ""
 exactly "nothing for --timeout" "" vmdevctl --timeout ""
 exactly "no argument for parents" "" vmdevctl parents ""
+for c in create remove bind unbind monitor; do
+	has "$c among the commands" "$c" vmdevctl ""
+done
+has "--parent among the options of create" --parent vmdevctl create --
+has "--type among the options of create" --type vmdevctl create --
+has "--uuid among the options of create" --uuid vmdevctl create --
+has "--uuid among the options of remove" --uuid vmdevctl remove --
+lacks "no --parent for remove" --parent vmdevctl remove --
+has "--group among the options of bind" --group vmdevctl bind --
+has "--new-id among the options of bind" --new-id vmdevctl bind --
+has "--force among the options of bind" --force vmdevctl bind --
+has "--driver among the options of bind" --driver vmdevctl bind --
+has "-d among the options of bind" -d vmdevctl bind -
+has "--dry-run among the options of bind" --dry-run vmdevctl bind --d
+lacks "no --no-probe for bind" --no-probe vmdevctl bind --
+has "--no-probe among the options of unbind" --no-probe vmdevctl unbind --
+lacks "no --group for unbind" --group vmdevctl unbind --
+has "--json among the options of monitor" --json vmdevctl monitor --
+lacks "no --uuid for monitor" --uuid vmdevctl monitor --
+exactly "no argument for monitor" "" vmdevctl monitor ""
+exactly "options after bind --group" "--group" vmdevctl bind --group --gr
 
 # ---- --root completes directories ---------------------------------------
 has "--root completes directories" "$BIN" vmdevctl --root "$BIN"
@@ -148,12 +169,25 @@ if ((${#addrs[@]})); then
 		vmdevctl "${R[@]}" devices 0000 ":" "${a:5:2}"
 	has "a PCI address as a check target" "$a" vmdevctl "${R[@]}" check ""
 	has "PCI addresses after options" "$a" vmdevctl devices -j "${R[@]}" ""
+	has "a PCI address for 'bind '" "$a" vmdevctl "${R[@]}" bind ""
+	has "a PCI address for 'bind 0000:'" "${a#0000:}" vmdevctl "${R[@]}" bind 0000 ":"
+	has "a PCI address after bind --group" "$a" vmdevctl "${R[@]}" bind --group ""
+	has "a PCI address after bind -d DRIVER" "$a" vmdevctl "${R[@]}" bind -d vfio-pci ""
+	has "a second PCI address for bind" "${addrs[-1]}" vmdevctl "${R[@]}" bind "$a" ""
+	has "a PCI address for 'unbind '" "$a" vmdevctl "${R[@]}" unbind ""
+	has "a PCI address after unbind --no-probe" "$a" vmdevctl "${R[@]}" unbind --no-probe ""
+	has "bind -d offers vfio-pci" vfio-pci vmdevctl "${R[@]}" bind -d ""
+	has "bind -d offers pci-stub" pci-stub vmdevctl "${R[@]}" bind -d ""
+	exactly "bind --driver=vf offers vfio-pci" "vfio-pci" vmdevctl "${R[@]}" bind --driver "=" vf
+	lacks "bind -d offers no address" "$a" vmdevctl "${R[@]}" bind -d ""
 	drv=$(v devices | awk 'NR > 1 && $5 != "-" { print $5; exit }')
 	if [[ -n $drv ]]; then
 		has "drivers after -d" "$drv" vmdevctl "${R[@]}" devices -d ""
 		has "drivers after --driver" "$drv" vmdevctl "${R[@]}" devices --driver "${drv:0:1}"
 		has "drivers after --driver=" "$drv" vmdevctl "${R[@]}" devices --driver "=" ""
 		lacks "no '-' among drivers" "-" vmdevctl "${R[@]}" devices -d ""
+		has "bind -d offers the bound drivers" "$drv" vmdevctl "${R[@]}" bind -d ""
+		lacks "bind -d offers no '-'" "-" vmdevctl "${R[@]}" bind -d ""
 	else
 		SKIPS+="no bound PCI device under $ROOT"$'\n'; echo "# skip: no bound PCI device under $ROOT"
 	fi
@@ -186,6 +220,14 @@ if ((${#parents[@]})); then
 		vmdevctl "${R[@]}" types -p "$p" -t ""
 	exactly "types of every parent without -p" "${alltypes[*]}" \
 		vmdevctl "${R[@]}" list -t ""
+	has "parents after create -p" "$p" vmdevctl "${R[@]}" create -p ""
+	exactly "create -t: the types of the parent given with -p" "${ptypes[*]}" \
+		vmdevctl "${R[@]}" create -p "$p" -t ""
+	exactly "create --type: the types of the parent given with --parent=" "${ptypes[*]}" \
+		vmdevctl "${R[@]}" create --parent "=" "$p" --type ""
+	exactly "create -t before -p: every type" "${alltypes[*]}" \
+		vmdevctl "${R[@]}" create -t ""
+	exactly "no positional argument for create" "" vmdevctl "${R[@]}" create -p "$p" ""
 	if [[ $p == *:* ]]; then
 		exactly "types of a PCI parent split at ':'" "${ptypes[*]}" \
 			vmdevctl "${R[@]}" types -p "${p%%:*}" ":" "${p#*:}" -t ""
@@ -207,6 +249,13 @@ if ((${#uuids[@]})); then
 	has "UUIDs after --uuid with a prefix" "$u" vmdevctl "${R[@]}" list --uuid "${u:0:4}"
 	has "UUIDs as check targets" "$u" vmdevctl "${R[@]}" check ""
 	exactly "no positional argument for list" "" vmdevctl "${R[@]}" list ""
+	exactly "UUIDs for 'remove '" "${uuids[*]}" vmdevctl "${R[@]}" remove ""
+	has "UUIDs for remove with a prefix" "$u" vmdevctl "${R[@]}" remove "${u:0:4}"
+	has "more UUIDs after one for remove" "${uuids[-1]}" vmdevctl "${R[@]}" remove "$u" ""
+	exactly "UUIDs after remove -u" "${uuids[*]}" vmdevctl "${R[@]}" remove -u ""
+	exactly "UUIDs after remove --uuid=" "${uuids[*]}" vmdevctl "${R[@]}" remove --uuid "=" ""
+	exactly "no existing UUID after create -u" "" vmdevctl "${R[@]}" create -p mtty -t mtty-1 -u ""
+	lacks "no UUID for 'unbind '" "$u" vmdevctl "${R[@]}" unbind ""
 else
 	SKIPS+="no mdev under $ROOT"$'\n'; echo "# skip: no mdev under $ROOT"
 fi

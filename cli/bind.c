@@ -130,6 +130,9 @@ static int bind_error(struct cli *cli, struct vmdev_pci *pci, const char *driver
 		fail(0, "no driver '%s': neither registered nor loadable as a module", driver);
 		return EXIT_NOT_FOUND;
 	}
+	if (r == -ENOTRECOVERABLE)
+		return fail_code(EXIT_FAILED, "cannot bind %s to %s, and its driver could not be restored: see vmdevctl devices %s",
+				 address, driver, address);
 	return fail(r, "cannot bind %s to %s", address, driver);
 }
 

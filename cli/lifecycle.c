@@ -42,8 +42,12 @@ int cmd_create(struct cli *cli)
 		     cli->parent, cli->type, left);
 		return EXIT_BUSY;
 	case -EEXIST:
-		fail(0, "cannot create mdev %s: an mdev with that UUID exists (see vmdevctl list -u %s)",
-		     cli->uuid ? cli->uuid : "", cli->uuid ? cli->uuid : "");
+		if (cli->uuid)
+			fail(0, "cannot create mdev %s: an mdev with that UUID exists (see vmdevctl list -u %s)",
+			     cli->uuid, cli->uuid);
+		else
+			fail(0, "cannot create mdev on %s/%s: the generated UUID is taken; try again",
+			     cli->parent, cli->type);
 		return EXIT_BUSY;
 	case -ETIMEDOUT:
 		fail(0, "cannot create mdev on %s/%s: not ready after %u ms; it was removed again (raise --timeout?)",

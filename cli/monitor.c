@@ -70,13 +70,14 @@ int cmd_monitor(struct cli *cli)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct vmdev_monitor *monitor;
 	sigset_t block, unblocked;
-	int r;
+	int r = EXIT_OK;
 
 	if (cli->n_args > 0)
 		return fail_usage("monitor takes no argument '%s'", cli->args[0]);
 	r = vmdev_monitor_new(cli->ctx, &monitor);
 	if (r < 0)
 		return fail(r, "cannot listen for device events");
+	r = EXIT_OK;
 	/* our own handlers, even when started with the signals ignored; they are
 	 * blocked except inside ppoll, so none can slip between check and wait */
 	sigemptyset(&block);
@@ -98,14 +99,16 @@ int cmd_monitor(struct cli *cli)
 			break;
 		}
 		while (!stop && vmdev_monitor_receive(monitor, 0, &e) == 0) {
-			print_event(cli, e);
+			if (!cli->quiet)
+				print_event(cli, e);
 			vmdev_event_free(e);
 			if (ferror(stdout)) {
+				r = fail_code(EXIT_FAILED, "cannot write events: %s", strerror(errno));
 				stop = -1;
 				break;
 			}
 		}
 	}
 	vmdev_monitor_unref(monitor);
-	return r < 0 ? r : EXIT_OK;
+	return r;
 }

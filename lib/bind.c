@@ -184,7 +184,33 @@ static char *interface_up(struct vmdev_pci *pci)
 	return found;
 }
 
-/* Whether MAJ:MIN is mounted or used as swap (by /proc/self/mountinfo). */
+/* Whether block device NAME is a swap area (/proc/swaps lists /dev/NAME). */
+static bool dev_swap(struct vmdev_ctx *ctx, const char *name)
+{
+	char line[4096], path[PATH_MAX];
+	bool found = false;
+	FILE *f;
+	int fd;
+
+	fd = openat(ctx->root_fd, "proc/swaps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return false;
+	}
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	while (!found && fgets(line, sizeof(line), f)) {
+		size_t len = strcspn(line, " \t");
+
+		found = len == strlen(path) && strncmp(line, path, len) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Whether MAJ:MIN is mounted (by /proc/self/mountinfo). */
 static bool dev_mounted(struct vmdev_ctx *ctx, const char *majmin)
 {
 	char line[4096];
@@ -212,8 +238,9 @@ static bool dev_mounted(struct vmdev_ctx *ctx, const char *majmin)
 }
 
 /*
- * A mounted block device below the device (disks and their partitions):
- * "sda1". Walks real directories only, never links, a few levels deep.
+ * A mounted or swapped-on block device below the device (disks and their
+ * partitions): "sda1". Walks real directories only, never links, a few
+ * levels deep.
  */
 static char *block_mounted(struct vmdev_ctx *ctx, int dir_fd, int depth)
 {
@@ -241,7 +268,7 @@ static char *block_mounted(struct vmdev_ctx *ctx, int dir_fd, int depth)
 			continue;
 		/* a block device (disk or partition) has a "dev" and a "stat" */
 		if (sysfs_exists_at(sub, "stat") && sysfs_read_at(sub, "dev", dev, sizeof(dev)) > 0 &&
-		    dev_mounted(ctx, dev))
+		    (dev_mounted(ctx, dev) || dev_swap(ctx, de->d_name)))
 			found = strdup(de->d_name);
 		else
 			found = block_mounted(ctx, sub, depth + 1);
@@ -272,7 +299,7 @@ static char *host_use(struct vmdev_pci *pci)
 		return NULL;
 	name = block_mounted(pci->ctx, fd, 0);
 	if (name) {
-		if (asprintf(&text, "block device %s is mounted", name) < 0)
+		if (asprintf(&text, "block device %s is mounted or in use as swap", name) < 0)
 			text = NULL;
 		free(name);
 	}
@@ -424,9 +451,9 @@ static int probe(struct vmdev_pci *pci)
 
 /*
  * Put the device back on DRIVER (NULL: no driver) with OVERRIDE as it was.
- * Best effort: it runs after a failure, and reports its own.
+ * Best effort: it runs after a failure; returns whether it got there.
  */
-static void restore(struct vmdev_pci *pci, const char *driver, const char *override)
+static bool restore(struct vmdev_pci *pci, const char *driver, const char *override)
 {
 	_cleanup_(freep) char *now = NULL;
 
@@ -445,9 +472,12 @@ static void restore(struct vmdev_pci *pci, const char *driver, const char *overr
 	free(now);
 	now = NULL;
 	vmdev_pci_get_driver(pci, &now);
-	if ((driver && (!now || strcmp(now, driver))) || (!driver && now))
+	if ((driver && (!now || strcmp(now, driver))) || (!driver && now)) {
 		err(pci->ctx, "could not restore %s to %s (now on %s)", pci->address,
 		    driver ? driver : "no driver", now ? now : "no driver");
+		return false;
+	}
+	return true;
 }
 
 /* new_id: "VVVV DDDD" binds every unbound device with those ids. */
@@ -499,7 +529,8 @@ static void drop_new_id(struct vmdev_pci *pci, const char *driver)
  * Returns 0; -EINVAL for a bad driver name; -ENOTSUP for a bridge or an
  * SR-IOV PF with VFs; -EBUSY for a device in use or held; -ENOENT when the
  * driver is neither registered nor loadable; -EIO when the device did not
- * end on @driver (restored); or a write's error (restored).
+ * end on @driver (restored); -ENOTRECOVERABLE when, after that, its old
+ * driver could not be restored either; or a write's error (restored).
  */
 VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 				unsigned int flags, char **previous)
@@ -547,8 +578,11 @@ VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 		if (r == 0)
 			r = probe(pci);
 	}
-	if (ctx->dry_run)
+	if (ctx->dry_run) {
+		if (r == 0 && (flags & VMDEV_BIND_NEW_ID))
+			drop_new_id(pci, driver);
 		return r;
+	}
 	if (r == 0)
 		r = wait_until(ctx, NULL, driver_is, NULL, &w);
 	if (added)
@@ -556,7 +590,8 @@ VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 	if (r < 0) {
 		err(ctx, "binding %s to %s failed: %s; restoring %s", pci->address,
 		    driver, strerror(-r), current ? current : "no driver");
-		restore(pci, current, override);
+		if (!restore(pci, current, override))
+			return -ENOTRECOVERABLE;
 		return r == -ETIMEDOUT ? -EIO : r;
 	}
 	return 0;

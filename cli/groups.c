@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonout.h"
 #include "vmdevctl.h"
 
 static const char *kind_name(enum vmdev_member_kind kind)
@@ -161,7 +162,7 @@ static int find_group(struct cli *cli, unsigned int number, struct vmdev_group *
 int cmd_groups(struct cli *cli)
 {
 	struct vmdev_group **groups = NULL, *group;
-	json_object *array;
+	struct jout j;
 	bool viable;
 	int r = 0;
 
@@ -183,16 +184,32 @@ int cmd_groups(struct cli *cli)
 		free(groups);
 		return r;
 	}
-	array = json_object_new_array();
-	if (cli->n_args) {
-		for (int i = 0; i < cli->n_args; i++)
-			json_object_array_add(array, group_to_json(groups[i], &viable));
-	} else {
-		vmdev_group_foreach(cli->ctx, group)
-			json_object_array_add(array, group_to_json(group, &viable));
+	if (cli->quiet) {
+		free(groups);
+		return EXIT_OK;
 	}
+	/* each group is printed as it is judged: memory does not grow with them */
+	jout_buffer(stdout);
+	if (cli->json)
+		jout_begin(&j, stdout);
+	group = cli->n_args ? groups[0] : vmdev_group_get_first(cli->ctx);
+	for (int i = 0; group;) {
+		json_object *o = group_to_json(group, &viable);
+
+		if (cli->json)
+			jout_value(&j, NULL, o);
+		else
+			group_print_text(o);
+		json_object_put(o);
+		if (cli->n_args)
+			group = ++i < cli->n_args ? groups[i] : NULL;
+		else
+			group = vmdev_group_get_next(group);
+	}
+	if (cli->json)
+		jout_end(&j);
 	free(groups);
-	return print_groups(cli, array);
+	return EXIT_OK;
 }
 
 /* The group a check target (group number, PCI address or mdev UUID) is in. */
@@ -216,8 +233,8 @@ static int resolve_target(struct cli *cli, const char *target, struct vmdev_grou
 			return fail(r, "cannot read PCI device %s", id);
 		n = vmdev_pci_get_iommu_group(pci);
 		if (n < 0)
-			return fail(0, "%s has no IOMMU group: enable the IOMMU (intel_iommu=on or amd_iommu=on) to assign it",
-				    id) + EXIT_FAILED;
+			return fail_code(EXIT_FAILED, "%s has no IOMMU group: enable the IOMMU (intel_iommu=on or amd_iommu=on) to assign it",
+				    id);
 		return find_group(cli, (unsigned int)n, group);
 	}
 	if (vmdev_parse_uuid(target, id) == 0) {
@@ -230,8 +247,8 @@ static int resolve_target(struct cli *cli, const char *target, struct vmdev_grou
 			return fail(r, "cannot read mdev %s", id);
 		n = vmdev_mdev_get_iommu_group(mdev);
 		if (n < 0)
-			return fail(0, "mdev %s has no IOMMU group: is it bound to its driver?",
-				    id) + EXIT_FAILED;
+			return fail_code(EXIT_FAILED, "mdev %s has no IOMMU group: is it bound to its driver?",
+				    id);
 		return find_group(cli, (unsigned int)n, group);
 	}
 	return fail_usage("invalid target '%s' (expected a PCI address, an mdev UUID or a group number)",

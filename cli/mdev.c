@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonout.h"
 #include "vmdevctl.h"
 
 static int no_arguments(struct cli *cli, const char *name)
@@ -59,43 +60,69 @@ static bool type_selected(struct cli *cli, struct vmdev_type *type)
 	return !cli->type || !strcmp(vmdev_type_get_id(type), cli->type);
 }
 
-static json_object *mdev_to_json(struct vmdev_mdev *mdev, char *driver)
+/* One mdev as in the list schema, printed as it is read. */
+static void mdev_print_json(struct jout *j, struct vmdev_mdev *mdev, const char *driver)
 {
 	struct vmdev_type *type = vmdev_mdev_get_type(mdev);
-	json_object *o = json_object_new_object();
 	int group = vmdev_mdev_get_iommu_group(mdev);
 
-	json_add_string(o, "uuid", vmdev_mdev_get_uuid(mdev));
-	json_add_string(o, "parent", vmdev_parent_get_name(vmdev_mdev_get_parent(mdev)));
-	json_add_string(o, "type", vmdev_type_get_id(type));
-	json_add_string(o, "type_name", vmdev_type_get_name(type));
-	json_add_string(o, "device_api", vmdev_type_get_device_api(type));
-	json_object_object_add(o, "iommu_group",
-			       group >= 0 ? json_object_new_int(group) : NULL);
-	json_add_string(o, "driver", driver);
-	json_add_string(o, "path", vmdev_mdev_get_path(mdev));
-	return o;
+	jout_open_object(j, NULL);
+	jout_string(j, "uuid", vmdev_mdev_get_uuid(mdev));
+	jout_string(j, "parent", vmdev_parent_get_name(vmdev_mdev_get_parent(mdev)));
+	jout_string(j, "type", vmdev_type_get_id(type));
+	jout_string(j, "type_name", vmdev_type_get_name(type));
+	jout_string(j, "device_api", vmdev_type_get_device_api(type));
+	if (group >= 0)
+		jout_int(j, "iommu_group", group);
+	else
+		jout_null(j, "iommu_group");
+	jout_string(j, "driver", driver);
+	jout_string(j, "path", vmdev_mdev_get_path(mdev));
+	jout_close_object(j);
 }
 
+static void mdev_print_text(struct vmdev_mdev *mdev, const char *driver, bool *header)
+{
+	int group = vmdev_mdev_get_iommu_group(mdev);
+	char number[16] = "-";
+
+	if (!*header) {
+		printf("%-36s  %-14s %-18s %-6s %s\n", "UUID", "PARENT", "TYPE",
+		       "GROUP", "DRIVER");
+		*header = true;
+	}
+	if (group >= 0)
+		snprintf(number, sizeof(number), "%d", group);
+	printf("%-36s  %-14s %-18s %-6s %s\n", vmdev_mdev_get_uuid(mdev),
+	       vmdev_parent_get_name(vmdev_mdev_get_parent(mdev)),
+	       vmdev_type_get_id(vmdev_mdev_get_type(mdev)), number, or_dash(driver));
+}
+
+/*
+ * Each mdev is printed as it is read: the library reads its driver live
+ * (one readlinkat), and nothing is kept once it is out.
+ */
 int cmd_list(struct cli *cli)
 {
-	json_object *array = json_object_new_array();
 	struct vmdev_mdev *mdev;
+	struct jout j;
 	bool header = false;
 	int r;
 
 	r = no_arguments(cli, "list");
 	if (!r)
 		r = check_filters(cli);
-	if (r) {
-		json_object_put(array);
+	if (r)
 		return r;
-	}
 	if (cli->uuid && vmdev_mdev_find(cli->ctx, cli->uuid, &mdev) < 0) {
-		json_object_put(array);
 		fail(0, "no mdev %s (see vmdevctl list)", cli->uuid);
 		return EXIT_NOT_FOUND;
 	}
+	if (cli->quiet)
+		return EXIT_OK;
+	jout_buffer(stdout);
+	if (cli->json)
+		jout_begin(&j, stdout);
 	vmdev_mdev_foreach(cli->ctx, mdev) {
 		char *driver = NULL;
 
@@ -104,98 +131,103 @@ int cmd_list(struct cli *cli)
 		if (cli->uuid && strcmp(cli->uuid, vmdev_mdev_get_uuid(mdev)))
 			continue;
 		vmdev_mdev_get_driver(mdev, &driver);
-		json_object_array_add(array, mdev_to_json(mdev, driver));
+		if (cli->json)
+			mdev_print_json(&j, mdev, driver);
+		else
+			mdev_print_text(mdev, driver, &header);
 		free(driver);
 	}
 	if (cli->json)
-		return json_print(cli, array);
-	for (size_t i = 0; !cli->quiet && i < json_object_array_length(array); i++) {
-		json_object *o = json_object_array_get_idx(array, i), *v;
-
-		if (!header) {
-			printf("%-36s  %-14s %-18s %-6s %s\n", "UUID", "PARENT", "TYPE",
-			       "GROUP", "DRIVER");
-			header = true;
-		}
-		printf("%-36s  %-14s %-18s ",
-		       json_object_get_string(json_object_object_get(o, "uuid")),
-		       json_object_get_string(json_object_object_get(o, "parent")),
-		       json_object_get_string(json_object_object_get(o, "type")));
-		v = json_object_object_get(o, "iommu_group");
-		printf("%-6s %s\n", v ? json_object_get_string(v) : "-",
-		       or_dash(json_object_get_string(json_object_object_get(o, "driver"))));
-	}
-	json_object_put(array);
+		jout_end(&j);
 	return EXIT_OK;
 }
 
+static void type_print_json(struct jout *j, struct vmdev_type *type, const int *avail)
+{
+	struct vmdev_mdev *mdev;
+
+	jout_open_object(j, NULL);
+	jout_string(j, "parent", vmdev_parent_get_name(vmdev_type_get_parent(type)));
+	jout_string(j, "type", vmdev_type_get_id(type));
+	jout_string(j, "name", vmdev_type_get_name(type));
+	jout_string(j, "description", vmdev_type_get_description(type));
+	jout_string(j, "device_api", vmdev_type_get_device_api(type));
+	if (avail)
+		jout_int(j, "available_instances", *avail);
+	else
+		jout_null(j, "available_instances");
+	jout_open_array(j, "mdevs");
+	vmdev_type_mdev_foreach(type, mdev)
+		jout_string(j, NULL, vmdev_mdev_get_uuid(mdev));
+	jout_close_array(j);
+	jout_close_object(j);
+}
+
+static void type_print_text(struct vmdev_type *type, const int *avail,
+			    const char **last_parent)
+{
+	const char *p = vmdev_parent_get_name(vmdev_type_get_parent(type));
+	const char *desc = vmdev_type_get_description(type);
+	struct vmdev_mdev *mdev;
+	char number[16] = "?";
+	size_t n = 0;
+
+	if (!*last_parent || strcmp(*last_parent, p)) {
+		printf("%s\n", p);
+		*last_parent = p;
+	}
+	if (avail)
+		snprintf(number, sizeof(number), "%d", *avail);
+	vmdev_type_mdev_foreach(type, mdev)
+		n++;
+	printf("  %-24s %-9s available %-4s mdevs %-4zu %s\n", vmdev_type_get_id(type),
+	       or_dash(vmdev_type_get_device_api(type)), number, n,
+	       or_dash(vmdev_type_get_name(type)));
+	for (const char *line = desc; line && *line;) {
+		size_t len = strcspn(line, "\n");
+
+		printf("    %.*s\n", (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+}
+
+/* Each type is printed as it is read; its attributes are read once. */
 int cmd_types(struct cli *cli)
 {
-	json_object *array = json_object_new_array();
+	const char *last_parent = NULL;
 	struct vmdev_parent *parent;
 	struct vmdev_type *type;
+	struct jout j;
 	int r;
 
 	r = no_arguments(cli, "types");
 	if (!r)
 		r = check_filters(cli);
-	if (r) {
-		json_object_put(array);
+	if (r)
 		return r;
-	}
+	if (cli->quiet)
+		return EXIT_OK;
+	jout_buffer(stdout);
+	if (cli->json)
+		jout_begin(&j, stdout);
 	vmdev_parent_foreach(cli->ctx, parent) {
 		vmdev_type_foreach(parent, type) {
-			json_object *o, *mdevs;
-			struct vmdev_mdev *mdev;
 			unsigned int avail;
+			int count;
+			bool known;
 
 			if (!type_selected(cli, type))
 				continue;
-			o = json_object_new_object();
-			mdevs = json_object_new_array();
-			json_add_string(o, "parent", vmdev_parent_get_name(parent));
-			json_add_string(o, "type", vmdev_type_get_id(type));
-			json_add_string(o, "name", vmdev_type_get_name(type));
-			json_add_string(o, "description", vmdev_type_get_description(type));
-			json_add_string(o, "device_api", vmdev_type_get_device_api(type));
-			if (vmdev_type_get_available_instances(type, &avail) == 0)
-				json_add_int(o, "available_instances", avail);
+			known = vmdev_type_get_available_instances(type, &avail) == 0;
+			count = (int)avail;
+			if (cli->json)
+				type_print_json(&j, type, known ? &count : NULL);
 			else
-				json_object_object_add(o, "available_instances", NULL);
-			vmdev_type_mdev_foreach(type, mdev)
-				json_object_array_add(mdevs,
-					json_object_new_string(vmdev_mdev_get_uuid(mdev)));
-			json_object_object_add(o, "mdevs", mdevs);
-			json_object_array_add(array, o);
+				type_print_text(type, known ? &count : NULL, &last_parent);
 		}
 	}
 	if (cli->json)
-		return json_print(cli, array);
-	const char *last_parent = NULL;
-	for (size_t i = 0; !cli->quiet && i < json_object_array_length(array); i++) {
-		json_object *o = json_object_array_get_idx(array, i);
-		const char *p = json_object_get_string(json_object_object_get(o, "parent"));
-		json_object *avail = json_object_object_get(o, "available_instances");
-		const char *desc = json_object_get_string(json_object_object_get(o, "description"));
-
-		if (!last_parent || strcmp(last_parent, p)) {
-			printf("%s\n", p);
-			last_parent = p;
-		}
-		printf("  %-24s %-9s available %-4s mdevs %-4zu %s\n",
-		       json_object_get_string(json_object_object_get(o, "type")),
-		       or_dash(json_object_get_string(json_object_object_get(o, "device_api"))),
-		       avail ? json_object_get_string(avail) : "?",
-		       json_object_array_length(json_object_object_get(o, "mdevs")),
-		       or_dash(json_object_get_string(json_object_object_get(o, "name"))));
-		for (const char *line = desc; line && *line;) {
-			size_t len = strcspn(line, "\n");
-
-			printf("    %.*s\n", (int)len, line);
-			line += len + (line[len] == '\n');
-		}
-	}
-	json_object_put(array);
+		jout_end(&j);
 	return EXIT_OK;
 }
 

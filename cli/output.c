@@ -48,6 +48,7 @@ int fail(int err, const char *format, ...)
 	return exit_code_for(err);
 }
 
+/* "vmdevctl: WHAT" on stderr; returns CODE. */
 int fail_code(int code, const char *format, ...)
 {
 	va_list args;

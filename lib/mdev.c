@@ -5,14 +5,21 @@
  * and type, so no mdev needs its mdev_type link resolved.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "private.h"
 
 #define MDEV_BUS_CLASS "/sys/class/mdev_bus"
+
+/* a type's attributes, each read once on first use (vmdev_type.attrs_read) */
+#define TYPE_ATTR_NAME 0x1
+#define TYPE_ATTR_DESCRIPTION 0x2
+#define TYPE_ATTR_DEVICE_API 0x4
 
 static void type_free(struct vmdev_type *type)
 {
@@ -31,15 +38,17 @@ static void parent_free(struct vmdev_parent *parent)
 		next = type->next;
 		type_free(type);
 	}
+	if (parent->fd >= 0)
+		close(parent->fd);
 	free(parent->name);
 	free(parent->bus);
 	free(parent->path);
 	free(parent);
 }
 
+/* the path lives in the same allocation as the mdev */
 static void mdev_free(struct vmdev_mdev *mdev)
 {
-	free(mdev->path);
 	free(mdev);
 }
 
@@ -48,6 +57,8 @@ void mdev_free_all(struct vmdev_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_mdevs; i++)
 		mdev_free(ctx->mdevs[i]);
 	free(ctx->mdevs);
+	free(ctx->mdevs_by_uuid);
+	ctx->mdevs_by_uuid = NULL;
 	for (size_t i = 0; i < ctx->n_parents; i++)
 		parent_free(ctx->parents[i]);
 	free(ctx->parents);
@@ -60,56 +71,89 @@ void mdev_free_all(struct vmdev_ctx *ctx)
 static int mdevs_append(struct vmdev_ctx *ctx, struct vmdev_mdev *mdev)
 {
 	struct vmdev_mdev **grown;
+	size_t n = ctx->n_mdevs;
 
-	grown = realloc(ctx->mdevs, (ctx->n_mdevs + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	ctx->mdevs = grown;
+	/* the capacity is the next power of two (at least 64): grow when full */
+	if (n >= 64 && (n & (n - 1)) == 0) {
+		grown = realloc(ctx->mdevs, 2 * n * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		ctx->mdevs = grown;
+	} else if (!ctx->mdevs) {
+		ctx->mdevs = malloc(64 * sizeof(*grown));
+		if (!ctx->mdevs)
+			return -ENOMEM;
+	}
 	if (ctx->n_mdevs)
 		ctx->mdevs[ctx->n_mdevs - 1]->next = mdev;
 	ctx->mdevs[ctx->n_mdevs++] = mdev;
 	return 0;
 }
 
-/* The mdevs listed in a type's devices/ directory, sorted by UUID. */
-static int type_scan_mdevs(struct vmdev_type *type, int parent_fd, int type_fd)
+/*
+ * The group behind DIR_FD/NAME (an iommu_group link), or -1 without one:
+ * one readlinkat, no allocation.
+ */
+static int link_group_at(int dir_fd, const char *name)
 {
-	struct vmdev_ctx *ctx = type->parent->ctx;
+	char target[PATH_MAX];
+	const char *base;
+	unsigned int number;
+	ssize_t n;
+
+	n = readlinkat(dir_fd, name, target, sizeof(target));
+	if (n <= 0 || (size_t)n >= sizeof(target))
+		return -1;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (vmdev_parse_group(base, &number) < 0)
+		return -1;
+	return (int)number;
+}
+
+/*
+ * The mdevs listed in a type's devices/ directory, sorted by UUID. Per mdev
+ * this costs one readlinkat (its iommu_group, relative to the parent's
+ * directory) and one allocation (the mdev with its path).
+ */
+static int type_scan_mdevs(struct vmdev_type *type, const char *devices)
+{
+	struct vmdev_parent *parent = type->parent;
+	struct vmdev_ctx *ctx = parent->ctx;
 	struct vmdev_mdev **tail = &type->mdevs;
+	size_t path_len = strlen(parent->path);
 	char **names;
 	size_t count;
 	int r;
 
-	r = sysfs_list_dir_at(type_fd, "devices", cmp_names, &names, &count);
-	if (r == -ENOENT)
-		return 0;
+	r = sysfs_list_dir_at(parent->fd, devices, cmp_names, &names, &count);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < count; i++) {
 		struct vmdev_mdev *mdev;
-		char link[VMDEV_UUID_LEN + 16];
+		char uuid[VMDEV_UUID_LEN], link[VMDEV_UUID_LEN + 16];
 
-		mdev = calloc(1, sizeof(*mdev));
+		if (vmdev_parse_uuid(names[i], uuid) < 0) {
+			dbg(ctx, "skipping %s/devices/%s: not a UUID", type->id,
+			    names[i]);
+			continue;
+		}
+		mdev = calloc(1, sizeof(*mdev) + path_len + VMDEV_UUID_LEN + 1);
 		if (!mdev) {
 			r = -ENOMEM;
 			break;
 		}
-		if (vmdev_parse_uuid(names[i], mdev->uuid) < 0) {
-			dbg(ctx, "skipping %s/devices/%s: not a UUID", type->id,
-			    names[i]);
-			free(mdev);
-			continue;
-		}
+		memcpy(mdev->uuid, uuid, sizeof(uuid));
 		mdev->ctx = ctx;
 		mdev->type = type;
-		if (asprintf(&mdev->path, "%s/%s", type->parent->path,
-			     mdev->uuid) < 0) {
-			free(mdev);
-			r = -ENOMEM;
-			break;
-		}
-		snprintf(link, sizeof(link), "%s/iommu_group", mdev->uuid);
-		mdev->iommu_group = sysfs_link_group_at(parent_fd, link);
+		mdev->path = (char *)(mdev + 1);
+		memcpy(mdev->path, parent->path, path_len);
+		mdev->path[path_len] = '/';
+		memcpy(mdev->path + path_len + 1, uuid, sizeof(uuid));
+		/* the entry's own name: the kernel's, whatever its case */
+		snprintf(link, sizeof(link), "%s/iommu_group", names[i]);
+		mdev->iommu_group = link_group_at(parent->fd, link);
 		r = mdevs_append(ctx, mdev);
 		if (r < 0) {
 			mdev_free(mdev);
@@ -122,11 +166,24 @@ static int type_scan_mdevs(struct vmdev_type *type, int parent_fd, int type_fd)
 	return r < 0 ? r : 0;
 }
 
-static int optional_string(int dir_fd, const char *name, char **value)
+/*
+ * A type attribute, read on first use and kept: NULL where the type has
+ * none (name before 6.1, description on many drivers) or it is unreadable.
+ */
+static const char *type_attr(struct vmdev_type *type, unsigned int bit,
+			     const char *attr, char **value)
 {
-	int r = sysfs_read_string_at(dir_fd, name, value);
+	char path[PATH_MAX];
 
-	return r == -ENOENT ? 0 : r;
+	if (type->attrs_read & bit)
+		return *value;
+	type->attrs_read |= bit;
+	if (format_path(path, sizeof(path), "mdev_supported_types/%s/%s",
+			type->id, attr) < 0)
+		return NULL;
+	if (sysfs_read_string_at(type->parent->fd, path, value) < 0)
+		*value = NULL;
+	return *value;
 }
 
 static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
@@ -143,21 +200,15 @@ static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < count && r >= 0; i++) {
-		_cleanup_(closep) int type_fd = -1;
 		struct vmdev_type *type;
-		char path[PATH_MAX];
+		char devices[PATH_MAX];
 
 		if (vmdev_check_name(ids[i]) < 0)
 			continue;
-		r = format_path(path, sizeof(path), "%s/mdev_supported_types/%s",
-				parent->path, ids[i]);
+		r = format_path(devices, sizeof(devices),
+				"mdev_supported_types/%s/devices", ids[i]);
 		if (r < 0)
 			break;
-		type_fd = sysfs_open_dir(parent->ctx, path);
-		if (type_fd < 0) {
-			r = 0; /* vanished, or not a directory */
-			continue;
-		}
 		type = calloc(1, sizeof(*type));
 		if (!type) {
 			r = -ENOMEM;
@@ -166,17 +217,23 @@ static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
 		type->parent = parent;
 		type->id = ids[i];
 		ids[i] = NULL;
+		/* the usual case costs one open: the type's devices/ */
+		r = type_scan_mdevs(type, devices);
+		if (r == -ENOENT || r == -ENOTDIR) {
+			_cleanup_(closep) int type_fd = -1;
+
+			devices[strlen(devices) - strlen("/devices")] = '\0';
+			type_fd = openat(parent_fd, devices,
+					 O_PATH | O_DIRECTORY | O_CLOEXEC);
+			r = 0;
+			if (type_fd < 0) {
+				/* vanished, or not a directory */
+				type_free(type);
+				continue;
+			}
+		}
 		*tail = type;
 		tail = &type->next;
-		r = optional_string(type_fd, "name", &type->name);
-		if (r >= 0)
-			r = optional_string(type_fd, "description",
-					    &type->description);
-		if (r >= 0)
-			r = optional_string(type_fd, "device_api",
-					    &type->device_api);
-		if (r >= 0)
-			r = type_scan_mdevs(type, parent_fd, type_fd);
 	}
 	free_names(ids, count);
 	return r < 0 ? r : 0;
@@ -210,7 +267,6 @@ static int parent_find_bus(struct vmdev_parent *parent, int parent_fd)
 static int parent_new(struct vmdev_ctx *ctx, const char *name,
 		      struct vmdev_parent **out)
 {
-	_cleanup_(closep) int fd = -1;
 	struct vmdev_parent *parent;
 	int r;
 
@@ -219,6 +275,7 @@ static int parent_new(struct vmdev_ctx *ctx, const char *name,
 	if (!parent)
 		return -ENOMEM;
 	parent->ctx = ctx;
+	parent->fd = -1;
 	parent->name = strdup(name);
 	if (!parent->name) {
 		r = -ENOMEM;
@@ -227,16 +284,13 @@ static int parent_new(struct vmdev_ctx *ctx, const char *name,
 	r = sysfs_canonical_link(ctx, MDEV_BUS_CLASS, name, &parent->path);
 	if (r < 0)
 		goto err_free;
-	fd = sysfs_open_dir(ctx, parent->path);
-	if (fd < 0) {
-		r = fd;
+	parent->fd = sysfs_open_dir(ctx, parent->path);
+	if (parent->fd < 0) {
+		r = parent->fd;
 		goto err_free;
 	}
-	parent->iommu_group = sysfs_link_group_at(fd, "iommu_group");
-	r = parent_find_bus(parent, fd);
-	if (r < 0)
-		goto err_free;
-	r = parent_scan_types(parent, fd);
+	parent->iommu_group = link_group_at(parent->fd, "iommu_group");
+	r = parent_scan_types(parent, parent->fd);
 	if (r < 0)
 		goto err_free;
 	*out = parent;
@@ -349,10 +403,26 @@ VMDEV_EXPORT const char *vmdev_parent_get_name(struct vmdev_parent *parent)
 	return parent ? parent->name : NULL;
 }
 
+/* bus and pci: looked up on first use (a PCI parent needs the PCI scan) */
+static void parent_scan_bus(struct vmdev_parent *parent)
+{
+	if (parent->bus_scanned)
+		return;
+	parent->bus_scanned = true;
+	if (parent_find_bus(parent, parent->fd) < 0) {
+		free(parent->bus);
+		parent->bus = NULL;
+		parent->pci = NULL;
+	}
+}
+
 /** vmdev_parent_get_bus - "pci", "css", "ap", "virtual", or NULL (cached) */
 VMDEV_EXPORT const char *vmdev_parent_get_bus(struct vmdev_parent *parent)
 {
-	return parent ? parent->bus : NULL;
+	if (!parent)
+		return NULL;
+	parent_scan_bus(parent);
+	return parent->bus;
 }
 
 /** vmdev_parent_get_path - canonical host path "/sys/devices/..." (cached) */
@@ -370,7 +440,10 @@ VMDEV_EXPORT int vmdev_parent_get_iommu_group(struct vmdev_parent *parent)
 /** vmdev_parent_get_pci - the PCI device of a PCI parent, else NULL */
 VMDEV_EXPORT struct vmdev_pci *vmdev_parent_get_pci(struct vmdev_parent *parent)
 {
-	return parent ? parent->pci : NULL;
+	if (!parent)
+		return NULL;
+	parent_scan_bus(parent);
+	return parent->pci;
 }
 
 /**
@@ -383,16 +456,12 @@ VMDEV_EXPORT struct vmdev_pci *vmdev_parent_get_pci(struct vmdev_parent *parent)
 VMDEV_EXPORT int vmdev_parent_get_driver(struct vmdev_parent *parent,
 					 char **driver)
 {
-	char path[PATH_MAX];
 	int r;
 
 	if (!parent || !driver)
 		return -EINVAL;
 	*driver = NULL;
-	r = format_path(path, sizeof(path), "%s/driver", parent->path);
-	if (r < 0)
-		return r;
-	r = sysfs_link_name(parent->ctx, path, driver);
+	r = sysfs_link_name_at(parent->fd, "driver", driver);
 	return r == -ENOENT ? 0 : r;
 }
 
@@ -453,19 +522,23 @@ VMDEV_EXPORT const char *vmdev_type_get_id(struct vmdev_type *type)
  * driver did not provide one (cached) */
 VMDEV_EXPORT const char *vmdev_type_get_name(struct vmdev_type *type)
 {
-	return type ? type->name : NULL;
+	return type ? type_attr(type, TYPE_ATTR_NAME, "name", &type->name) : NULL;
 }
 
 /** vmdev_type_get_description - the description attribute, or NULL (cached) */
 VMDEV_EXPORT const char *vmdev_type_get_description(struct vmdev_type *type)
 {
-	return type ? type->description : NULL;
+	return type ? type_attr(type, TYPE_ATTR_DESCRIPTION, "description",
+				&type->description)
+		    : NULL;
 }
 
 /** vmdev_type_get_device_api - "vfio-pci", "vfio-ccw", "vfio-ap" (cached) */
 VMDEV_EXPORT const char *vmdev_type_get_device_api(struct vmdev_type *type)
 {
-	return type ? type->device_api : NULL;
+	return type ? type_attr(type, TYPE_ATTR_DEVICE_API, "device_api",
+				&type->device_api)
+		    : NULL;
 }
 
 /**
@@ -486,11 +559,10 @@ VMDEV_EXPORT int vmdev_type_get_available_instances(struct vmdev_type *type,
 	if (!type || !count)
 		return -EINVAL;
 	r = format_path(path, sizeof(path),
-			"%s/mdev_supported_types/%s/available_instances",
-			type->parent->path, type->id);
+			"mdev_supported_types/%s/available_instances", type->id);
 	if (r < 0)
 		return r;
-	r = sysfs_read(type->parent->ctx, path, buf, sizeof(buf));
+	r = sysfs_read_at(type->parent->fd, path, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	errno = 0;
@@ -530,6 +602,12 @@ VMDEV_EXPORT struct vmdev_mdev *vmdev_type_mdev_get_next(struct vmdev_mdev *mdev
 	return mdev ? mdev->type_next : NULL;
 }
 
+static int cmp_mdev_uuid(const void *a, const void *b)
+{
+	return strcmp((*(struct vmdev_mdev *const *)a)->uuid,
+		      (*(struct vmdev_mdev *const *)b)->uuid);
+}
+
 /**
  * vmdev_mdev_find - look up an active mdev by UUID
  * @ctx: the context
@@ -541,7 +619,8 @@ VMDEV_EXPORT struct vmdev_mdev *vmdev_type_mdev_get_next(struct vmdev_mdev *mdev
 VMDEV_EXPORT int vmdev_mdev_find(struct vmdev_ctx *ctx, const char *uuid,
 				 struct vmdev_mdev **mdev)
 {
-	char normal[VMDEV_UUID_LEN];
+	struct vmdev_mdev probe, *key = &probe, **found;
+	char *normal = probe.uuid;
 	int r;
 
 	if (!ctx || !mdev)
@@ -553,13 +632,23 @@ VMDEV_EXPORT int vmdev_mdev_find(struct vmdev_ctx *ctx, const char *uuid,
 	r = mdev_scan(ctx);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < ctx->n_mdevs; i++) {
-		if (strcmp(ctx->mdevs[i]->uuid, normal) == 0) {
-			*mdev = ctx->mdevs[i];
-			return 0;
-		}
+	if (ctx->n_mdevs == 0)
+		return -ENOENT;
+	if (!ctx->mdevs_by_uuid) {
+		ctx->mdevs_by_uuid = malloc(ctx->n_mdevs * sizeof(*ctx->mdevs));
+		if (!ctx->mdevs_by_uuid)
+			return -ENOMEM;
+		memcpy(ctx->mdevs_by_uuid, ctx->mdevs,
+		       ctx->n_mdevs * sizeof(*ctx->mdevs));
+		qsort(ctx->mdevs_by_uuid, ctx->n_mdevs, sizeof(*ctx->mdevs),
+		      cmp_mdev_uuid);
 	}
-	return -ENOENT;
+	found = bsearch(&key, ctx->mdevs_by_uuid, ctx->n_mdevs,
+			sizeof(*ctx->mdevs), cmp_mdev_uuid);
+	if (!found)
+		return -ENOENT;
+	*mdev = *found;
+	return 0;
 }
 
 /** vmdev_mdev_get_uuid - the UUID, lower case (cached) */
@@ -602,15 +691,14 @@ VMDEV_EXPORT int vmdev_mdev_get_iommu_group(struct vmdev_mdev *mdev)
  */
 VMDEV_EXPORT int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver)
 {
-	char path[PATH_MAX];
+	char link[VMDEV_UUID_LEN + 8];
 	int r;
 
 	if (!mdev || !driver)
 		return -EINVAL;
 	*driver = NULL;
-	r = format_path(path, sizeof(path), "%s/driver", mdev->path);
-	if (r < 0)
-		return r;
-	r = sysfs_link_name(mdev->ctx, path, driver);
+	/* relative to the parent's directory: a two-component walk */
+	snprintf(link, sizeof(link), "%s/driver", mdev->uuid);
+	r = sysfs_link_name_at(mdev->type->parent->fd, link, driver);
 	return r == -ENOENT ? 0 : r;
 }

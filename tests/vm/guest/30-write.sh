@@ -150,6 +150,22 @@ check_eq "bind whose probe fails exits 1" 1 $RC
 check_match "bind whose probe fails says it was restored" "*did not take it*restored*" "$ERR"
 check_eq "refusals and a failed probe changed nothing" "$s" "$(state)"
 
+# a device the host visibly uses: its network interface is up
+IF=$(ls /sys/bus/pci/devices/$NIC_A/net 2>/dev/null | head -n1)
+if [ -n "$IF" ] && ip link set "$IF" up 2>/dev/null; then
+	s=$(state)
+	run vmdevctl bind $NIC_A
+	check_eq "bind of a NIC whose interface $IF is up exits 5" 5 $RC
+	check_match "the refusal names the interface and --force" "*network interface $IF is up (--force takes it anyway)*" "$ERR"
+	check_eq "the refused bind changed nothing" "$s" "$(state)"
+	run vmdevctl bind --force $NIC_A
+	check_eq "bind --force takes it anyway" "0 vfio-pci" "$RC $(drv_of $NIC_A)"
+	vmdevctl -q unbind $NIC_A
+	check_eq "unbind gives it back to e1000e" e1000e "$(drv_of $NIC_A)"
+else
+	fail "bring up the interface of $NIC_A" "no interface or ip link failed"
+fi
+
 # --new-id: the dynamic id binds the unbound device, then is removed again
 run vmdevctl bind --new-id $NIC_B
 check_eq "bind --new-id exits 0" 0 $RC

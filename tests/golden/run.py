@@ -102,6 +102,7 @@ def check_case(vmdevctl, examples, case):
 
         check_names(vmdevctl, root, name)
         check_dry_run(vmdevctl, root, name, live)
+        check_host_use(vmdevctl, root, name, live)
         check_filters(vmdevctl, root, name, live)
         check_groups(vmdevctl, root, name, live)
         check_examples(examples, root, name, live)
@@ -185,6 +186,57 @@ def check_dry_run(vmdevctl, root, name, live):
     result(rc == 3 and out == "" and "neither registered nor loadable" in err,
            f"{name}: bind to an unknown driver exits 3 and writes nothing", f"rc={rc} {err}")
     result(tree_digest(root) == before, f"{name}: the tree is unchanged after every dry run")
+
+
+def check_host_use(vmdevctl, root, name, live):
+    """A device the host visibly uses (boot VGA, a mounted or swapped-on
+    block device below it) is refused with exit 5 unless --force; the tree
+    is a scratch copy (what the kernel would show is written into it)."""
+    import shutil
+    dev = next((d for d in live["devices"] if d["driver"] and "vfio" not in d["driver"]
+                and not d["bridge"]), None)
+    if dev is None:
+        return
+    a = dev["address"]
+    with tempfile.TemporaryDirectory(prefix="vmdev-hostuse-") as copy:
+        shutil.copytree(root, copy, symlinks=True, dirs_exist_ok=True)
+        devdir = os.path.join(copy, "sys/bus/pci/devices", a)
+        cases = []
+        with open(os.path.join(devdir, "boot_vga"), "w") as f:
+            f.write("1\n")
+        cases.append(("boot VGA", "it is the boot VGA device"))
+        for label, want in cases:
+            rc, out, err = run([vmdevctl, "--root", copy, "bind", a])
+            result(rc == 5 and out == "" and want in err and "--force" in err,
+                   f"{name}: bind of the {label} device {a} exits 5", f"rc={rc} {err}")
+            rc, out, err = run([vmdevctl, "--root", copy, "-n", "bind", "--force", a])
+            result(rc == 0 and "driver_override vfio-pci" in out,
+                   f"{name}: bind --force of the {label} device goes ahead", f"rc={rc} {err}")
+        os.unlink(os.path.join(devdir, "boot_vga"))
+        # a disk and its partition below the device, as the kernel shows them
+        disk = os.path.join(devdir, "host0/target0:0:0/0:0:0:0/block/sda")
+        os.makedirs(os.path.join(disk, "sda1"))
+        for d, majmin in ((disk, "8:0"), (os.path.join(disk, "sda1"), "8:1")):
+            with open(os.path.join(d, "dev"), "w") as f:
+                f.write(majmin + "\n")
+            open(os.path.join(d, "stat"), "w").close()
+        os.makedirs(os.path.join(copy, "proc/self"))
+        mountinfo = os.path.join(copy, "proc/self/mountinfo")
+        with open(mountinfo, "w") as f:
+            f.write("22 1 8:1 / /boot rw,relatime shared:1 - ext4 /dev/sda1 rw\n")
+        rc, out, err = run([vmdevctl, "--root", copy, "bind", a])
+        result(rc == 5 and "block device sda1 is mounted" in err,
+               f"{name}: bind of a device with a mounted partition exits 5", f"rc={rc} {err}")
+        with open(mountinfo, "w") as f:
+            f.write("22 1 0:21 / /proc rw - proc proc rw\n")
+        with open(os.path.join(copy, "proc/swaps"), "w") as f:
+            f.write("Filename\tType\tSize\tUsed\tPriority\n/dev/sda1 partition 1048572 0 -2\n")
+        rc, out, err = run([vmdevctl, "--root", copy, "bind", a])
+        result(rc == 5 and "sda1" in err, f"{name}: bind of a device with a swap partition exits 5",
+               f"rc={rc} {err}")
+        os.unlink(os.path.join(copy, "proc/swaps"))
+        rc, out, err = run([vmdevctl, "--root", copy, "-n", "bind", a])
+        result(rc == 0, f"{name}: with nothing mounted the same bind goes ahead", f"rc={rc} {err}")
 
 
 def check_filters(vmdevctl, root, name, live):

@@ -132,7 +132,7 @@ exactly "help completes commands" "$cmds" vmdevctl help ""
 exactly "help completes one command" "" vmdevctl help list ""
 exactly "nothing for --timeout" "" vmdevctl --timeout ""
 exactly "no argument for parents" "" vmdevctl parents ""
-for c in create remove bind unbind monitor; do
+for c in create remove bind unbind monitor qemu-args; do
 	has "$c among the commands" "$c" vmdevctl ""
 done
 has "--parent among the options of create" --parent vmdevctl create --
@@ -173,6 +173,7 @@ if ((${#addrs[@]})); then
 	has "a PCI address for 'bind 0000:'" "${a#0000:}" vmdevctl "${R[@]}" bind 0000 ":"
 	has "a PCI address after bind --group" "$a" vmdevctl "${R[@]}" bind --group ""
 	has "a PCI address after bind -d DRIVER" "$a" vmdevctl "${R[@]}" bind -d vfio-pci ""
+	has "a PCI address for 'qemu-args '" "$a" vmdevctl "${R[@]}" qemu-args ""
 	has "a second PCI address for bind" "${addrs[-1]}" vmdevctl "${R[@]}" bind "$a" ""
 	has "a PCI address for 'unbind '" "$a" vmdevctl "${R[@]}" unbind ""
 	has "a PCI address after unbind --no-probe" "$a" vmdevctl "${R[@]}" unbind --no-probe ""
@@ -248,6 +249,7 @@ if ((${#uuids[@]})); then
 	exactly "UUIDs after -u" "${uuids[*]}" vmdevctl "${R[@]}" list -u ""
 	has "UUIDs after --uuid with a prefix" "$u" vmdevctl "${R[@]}" list --uuid "${u:0:4}"
 	has "UUIDs as check targets" "$u" vmdevctl "${R[@]}" check ""
+	has "UUIDs for 'qemu-args '" "$u" vmdevctl "${R[@]}" qemu-args ""
 	exactly "no positional argument for list" "" vmdevctl "${R[@]}" list ""
 	exactly "UUIDs for 'remove '" "${uuids[*]}" vmdevctl "${R[@]}" remove ""
 	has "UUIDs for remove with a prefix" "$u" vmdevctl "${R[@]}" remove "${u:0:4}"

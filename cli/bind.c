@@ -25,7 +25,7 @@ static int find_devices(struct cli *cli, const char *command, struct vmdev_pci *
 		if (vmdev_parse_pci_address(cli->args[i], address) < 0) {
 			free(pcis);
 			return fail_usage("invalid PCI address '%s' (expected DDDD:BB:DD.F)",
-					  cli->args[i]);
+					  shown(cli->args[i]));
 		}
 		r = vmdev_pci_find(cli->ctx, address, &pcis[i]);
 		if (r < 0) {
@@ -86,6 +86,48 @@ static int check_bind(struct vmdev_pci *pci, const char *driver, unsigned int fl
 	return r;
 }
 
+/*
+ * Binding through new_id (asked, or a vfio driver without an id table such
+ * as vfio-mdev-pci) binds every other driverless device with the same ids
+ * too: say so on stderr, naming those there are now. Not an error.
+ */
+static void note_new_id(struct cli *cli, struct vmdev_pci *pci, const char *driver,
+			unsigned int flags)
+{
+	unsigned int vendor = vmdev_pci_get_vendor(pci), device = vmdev_pci_get_device(pci);
+	struct vmdev_pci *other;
+	char *current = NULL;
+	bool has_table = true, any = false;
+
+	if (cli->quiet)
+		return;
+	if (!(flags & VMDEV_BIND_NEW_ID) &&
+	    (vmdev_driver_has_id_table(cli->ctx, driver, &has_table) < 0 || has_table))
+		return;
+	vmdev_pci_get_driver(pci, &current);
+	if (current && strcmp(current, driver) == 0) {
+		free(current);
+		return;
+	}
+	free(current);
+	fprintf(stderr, "vmdevctl: note: %s%s is bound through new_id \"%04x %04x\": every other device with those ids and no driver gets bound to %s too",
+		vmdev_pci_get_address(pci), flags & VMDEV_BIND_NEW_ID ? "" : " (the driver has no id table)",
+		vendor, device, driver);
+	vmdev_pci_foreach(cli->ctx, other) {
+		char *drv = NULL;
+
+		if (other == pci || vmdev_pci_get_vendor(other) != vendor ||
+		    vmdev_pci_get_device(other) != device)
+			continue;
+		if (vmdev_pci_get_driver(other, &drv) == 0 && !drv) {
+			fprintf(stderr, "%s%s", any ? ", " : " (now: ", vmdev_pci_get_address(other));
+			any = true;
+		}
+		free(drv);
+	}
+	fprintf(stderr, "%s; the dynamic id is removed again afterwards\n", any ? ")" : "");
+}
+
 static json_object *result_json(struct vmdev_pci *pci, const char *previous)
 {
 	json_object *o = json_object_new_object();
@@ -127,7 +169,7 @@ static int bind_error(struct cli *cli, struct vmdev_pci *pci, const char *driver
 		return fail_code(EXIT_FAILED, "cannot bind %s to %s: the driver did not take it (see dmesg); its driver was restored",
 				 address, driver);
 	if (r == -ENOENT) {
-		fail(0, "no driver '%s': neither registered nor loadable as a module", driver);
+		fail(0, "no driver '%s': neither registered nor loadable as a module", shown(driver));
 		return EXIT_NOT_FOUND;
 	}
 	if (r == -ENOTRECOVERABLE)
@@ -178,6 +220,9 @@ static int bind_groups(struct cli *cli, struct vmdev_pci **pcis, const char *dri
 		vmdev_member_foreach(groups[i], m)
 			if (vmdev_member_get_pci(m) && previous)
 				vmdev_pci_get_driver(vmdev_member_get_pci(m), &previous[k++]);
+		vmdev_member_foreach(groups[i], m)
+			if (vmdev_member_get_pci(m) && !vmdev_pci_is_bridge(vmdev_member_get_pci(m)))
+				note_new_id(cli, vmdev_member_get_pci(m), driver, flags);
 		r = vmdev_group_bind(groups[i], driver, flags);
 		if (r == -EIO)
 			r = fail_code(EXIT_FAILED, "cannot bind group %u to %s: a device did not take the driver; every device was restored",
@@ -198,9 +243,13 @@ static int bind_groups(struct cli *cli, struct vmdev_pci **pcis, const char *dri
 		}
 		free(previous);
 		if (r == 0) {
+			json_object *o;
 			bool viable;
+			int error;
 
-			json_object_array_add(verdicts, group_to_json(groups[i], &viable));
+			o = group_to_json(groups[i], &viable, &error);
+			if (o)
+				json_object_array_add(verdicts, o);
 		}
 	}
 	free(groups);
@@ -235,7 +284,7 @@ int cmd_bind(struct cli *cli)
 		return r;
 	if (vmdev_driver_lookup(cli->ctx, driver, &registered) < 0) {
 		free(pcis);
-		fail(0, "no driver '%s': neither registered nor loadable as a module", driver);
+		fail(0, "no driver '%s': neither registered nor loadable as a module", shown(driver));
 		return EXIT_NOT_FOUND;
 	}
 	if (cli->group_flag) {
@@ -248,7 +297,10 @@ int cmd_bind(struct cli *cli)
 	array = json_object_new_array();
 	for (int i = 0; i < cli->n_args && !r; i++) {
 		char *previous = NULL;
-		int e = vmdev_pci_bind(pcis[i], driver, flags, &previous);
+		int e;
+
+		note_new_id(cli, pcis[i], driver, flags);
+		e = vmdev_pci_bind(pcis[i], driver, flags, &previous);
 
 		if (e < 0)
 			r = bind_error(cli, pcis[i], driver, e);

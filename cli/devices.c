@@ -79,7 +79,7 @@ int cmd_devices(struct cli *cli)
 		if (r < 0) {
 			free(wanted);
 			return fail_usage("invalid PCI address '%s' (expected DDDD:BB:DD.F)",
-					  cli->args[i]);
+					  shown(cli->args[i]));
 		}
 		r = vmdev_pci_find(cli->ctx, wanted[i], &pci);
 		if (r == -ENOENT)

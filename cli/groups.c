@@ -52,13 +52,42 @@ static char *spoil_reason(struct vmdev_group *group, struct vmdev_member *member
 	return r < 0 ? NULL : reason;
 }
 
-json_object *group_to_json(struct vmdev_group *group, bool *viable)
+/* What the verdict does not show (a split group, a parent not alone for
+ * its IOMMU-backed mdev): never changes the verdict or the exit code. */
+static json_object *group_warnings_json(struct vmdev_group *group)
+{
+	json_object *array = json_object_new_array();
+	char **warnings = NULL;
+	size_t n = 0;
+
+	if (vmdev_group_get_warnings(group, &warnings, &n) < 0)
+		return array;
+	for (size_t i = 0; i < n; i++) {
+		json_object_array_add(array, json_object_new_string(warnings[i]));
+		free(warnings[i]);
+	}
+	free(warnings);
+	return array;
+}
+
+/* A group's verdict as JSON; NULL, with *ERROR set, when its members
+ * cannot be read (vanished: -ENOENT; not ours to read: -EACCES). */
+json_object *group_to_json(struct vmdev_group *group, bool *viable, int *error)
 {
 	json_object *o = json_object_new_object();
 	json_object *devices = json_object_new_array(), *holders = json_object_new_array();
 	struct vmdev_holder *list = NULL;
 	struct vmdev_member *m;
 	size_t n = 0;
+	int r = vmdev_group_is_viable(group);
+
+	*error = r < 0 ? r : 0;
+	if (r < 0) {
+		json_object_put(o);
+		json_object_put(devices);
+		json_object_put(holders);
+		return NULL;
+	}
 
 	*viable = true;
 	vmdev_member_foreach(group, m) {
@@ -100,6 +129,7 @@ json_object *group_to_json(struct vmdev_group *group, bool *viable)
 	json_add_bool(o, "vfio_node_present", vmdev_group_vfio_node_present(group));
 	json_object_object_add(o, "holders", holders);
 	json_object_object_add(o, "devices", devices);
+	json_object_object_add(o, "warnings", group_warnings_json(group));
 	return o;
 }
 
@@ -112,6 +142,7 @@ void group_print_text(json_object *o)
 {
 	json_object *holders = json_object_object_get(o, "holders");
 	json_object *devices = json_object_object_get(o, "devices");
+	json_object *warnings = json_object_object_get(o, "warnings");
 	size_t n_holders = json_object_array_length(holders);
 
 	printf("group %s: %s", get_string(o, "group"),
@@ -134,6 +165,9 @@ void group_print_text(json_object *o)
 		       get_string(d, "kind"), or_dash(get_string(d, "driver")),
 		       ok ? "ok" : get_string(d, "reason"));
 	}
+	for (size_t i = 0; i < json_object_array_length(warnings); i++)
+		printf("  warning: %s\n",
+		       json_object_get_string(json_object_array_get_idx(warnings, i)));
 }
 
 static int print_groups(struct cli *cli, json_object *array)
@@ -176,7 +210,7 @@ int cmd_groups(struct cli *cli)
 
 		if (vmdev_parse_group(cli->args[i], &number) < 0)
 			r = fail_usage("invalid IOMMU group '%s' (expected 0 to 2147483647)",
-				       cli->args[i]);
+				       shown(cli->args[i]));
 		else
 			r = find_group(cli, number, &groups[i]);
 	}
@@ -194,13 +228,19 @@ int cmd_groups(struct cli *cli)
 		jout_begin(&j, stdout);
 	group = cli->n_args ? groups[0] : vmdev_group_get_first(cli->ctx);
 	for (int i = 0; group;) {
-		json_object *o = group_to_json(group, &viable);
+		json_object *o = group_to_json(group, &viable, &r);
 
-		if (cli->json)
+		if (!o && r != -ENOENT) {
+			r = fail(r, "cannot read IOMMU group %u", vmdev_group_get_number(group));
+			break;
+		}
+		/* a group that vanished while listed is left out */
+		if (o && cli->json)
 			jout_value(&j, NULL, o);
-		else
+		else if (o)
 			group_print_text(o);
 		json_object_put(o);
+		r = 0;
 		if (cli->n_args)
 			group = ++i < cli->n_args ? groups[i] : NULL;
 		else
@@ -209,7 +249,7 @@ int cmd_groups(struct cli *cli)
 	if (cli->json)
 		jout_end(&j);
 	free(groups);
-	return EXIT_OK;
+	return r;
 }
 
 /* The group a check target (group number, PCI address or mdev UUID) is in. */
@@ -252,7 +292,7 @@ static int resolve_target(struct cli *cli, const char *target, struct vmdev_grou
 		return find_group(cli, (unsigned int)n, group);
 	}
 	return fail_usage("invalid target '%s' (expected a PCI address, an mdev UUID or a group number)",
-			  target);
+			  shown(target));
 }
 
 int cmd_check(struct cli *cli)
@@ -283,11 +323,22 @@ int cmd_check(struct cli *cli)
 		return r;
 	}
 	array = json_object_new_array();
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !r; i++) {
+		json_object *o;
 		bool viable;
 
-		json_object_array_add(array, group_to_json(groups[i], &viable));
+		o = group_to_json(groups[i], &viable, &r);
+		if (!o) {
+			r = fail(r, "cannot read IOMMU group %u", vmdev_group_get_number(groups[i]));
+			break;
+		}
+		json_object_array_add(array, o);
 		all_viable &= viable;
+	}
+	if (r) {
+		free(groups);
+		json_object_put(array);
+		return r;
 	}
 	free(groups);
 	print_groups(cli, array);

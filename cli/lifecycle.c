@@ -17,26 +17,37 @@ int cmd_create(struct cli *cli)
 
 	if (cli->n_args > 0)
 		return fail_usage("create takes no argument '%s' (see vmdevctl help create)",
-				  cli->args[0]);
+				  shown(cli->args[0]));
 	if (!cli->parent || !cli->type)
 		return fail_usage("create needs -p PARENT and -t TYPE (see vmdevctl types)");
 	r = vmdev_parent_find(cli->ctx, cli->parent, &parent);
 	if (r == -ENOENT) {
-		fail(0, "no mdev parent '%s' (see vmdevctl parents)", cli->parent);
+		fail(0, "no mdev parent '%s' (see vmdevctl parents)", shown(cli->parent));
 		return EXIT_NOT_FOUND;
 	}
 	if (r < 0)
 		return fail(r, "cannot read mdev parents");
 	if (vmdev_type_find(parent, cli->type, &type) < 0) {
-		fail(0, "no mdev type '%s' on %s (see vmdevctl types -p %s)", cli->type,
-		     cli->parent, cli->parent);
+		fail(0, "no mdev type '%s' on %s (see vmdevctl types -p %s)", shown(cli->type),
+		     shown(cli->parent), shown(cli->parent));
 		return EXIT_NOT_FOUND;
 	}
 	r = vmdev_mdev_create(type, cli->uuid, uuid);
 	switch (r) {
 	case 0:
 		break;
-	case -ENOSPC:
+	case -ENOSPC: {
+		unsigned int existing;
+		bool drift;
+
+		if (vmdev_type_get_instance_drift(type, &drift, &left, &existing) == 0 &&
+		    existing > 0 && left > 0) {
+			fail(0, "cannot create mdev on %s/%s: available_instances says %u but %u mdev%s exist%s: the driver miscounts; remove it first (vmdevctl list -t %s)",
+			     cli->parent, cli->type, left, existing, existing == 1 ? "" : "s",
+			     existing == 1 ? "s" : "", cli->type);
+			return EXIT_BUSY;
+		}
+	}
 		vmdev_type_get_available_instances(type, &left);
 		fail(0, "cannot create mdev on %s/%s: no available instances (%u left; remove one first)",
 		     cli->parent, cli->type, left);
@@ -89,9 +100,17 @@ int cmd_remove(struct cli *cli)
 		char *detail = NULL;
 
 		if (vmdev_parse_uuid(text, uuid) < 0) {
-			r = fail_usage("invalid UUID '%s' (expected 8-4-4-4-12 hex digits)", text);
+			r = fail_usage("invalid UUID '%s' (expected 8-4-4-4-12 hex digits)", shown(text));
 			break;
 		}
+		for (int j = 0; j < i; j++) {
+			if (strcmp(vmdev_mdev_get_uuid(mdevs[j]), uuid) == 0) {
+				r = fail_usage("mdev %s given twice", uuid);
+				break;
+			}
+		}
+		if (r)
+			break;
 		if (vmdev_mdev_find(cli->ctx, uuid, &mdevs[i]) < 0) {
 			fail(0, "no mdev %s (see vmdevctl list)", uuid);
 			r = EXIT_NOT_FOUND;

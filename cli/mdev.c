@@ -12,7 +12,7 @@ static int no_arguments(struct cli *cli, const char *name)
 {
 	if (cli->n_args > 0)
 		return fail_usage("%s takes no argument '%s' (see vmdevctl help %s)",
-				  name, cli->args[0], name);
+				  name, shown(cli->args[0]), name);
 	return 0;
 }
 
@@ -27,7 +27,7 @@ static int check_filters(struct cli *cli)
 		r = vmdev_parent_find(cli->ctx, cli->parent, &parent);
 		if (r == -ENOENT) {
 			fail(0, "no mdev parent '%s' (see vmdevctl parents)",
-			     cli->parent);
+			     shown(cli->parent));
 			return EXIT_NOT_FOUND;
 		}
 		if (r < 0)
@@ -43,8 +43,8 @@ static int check_filters(struct cli *cli)
 				found = true;
 		}
 		if (!found) {
-			fail(0, "no mdev type '%s'%s%s (see vmdevctl types)", cli->type,
-			     cli->parent ? " on " : "", cli->parent ? cli->parent : "");
+			fail(0, "no mdev type '%s'%s%s (see vmdevctl types)", shown(cli->type),
+			     cli->parent ? " on " : "", cli->parent ? shown(cli->parent) : "");
 			return EXIT_NOT_FOUND;
 		}
 	}
@@ -142,6 +142,67 @@ int cmd_list(struct cli *cli)
 	return EXIT_OK;
 }
 
+/* The vfio-mdev-pci keys of a type: its decoded name, compatibility, drift. */
+static void type_print_json_pci(struct jout *j, struct vmdev_type *type)
+{
+	char address[VMDEV_PCI_ADDR_LEN], hex[16], *key = NULL;
+	struct vmdev_pci_ids ids;
+	bool match, drift;
+
+	if (vmdev_type_get_pci_ids(type, &ids) == 0) {
+		const struct { const char *key; unsigned int value; int width; } f[] = {
+			{ "vendor", ids.vendor, 4 },
+			{ "device", ids.device, 4 },
+			{ "subsystem_vendor", ids.subsystem_vendor, 4 },
+			{ "subsystem_device", ids.subsystem_device, 4 },
+			{ "class", ids.class_code, 6 },
+			{ "revision", ids.revision, 2 },
+		};
+
+		jout_open_object(j, "pci_ids");
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			snprintf(hex, sizeof(hex), "%0*x", f[i].width, f[i].value);
+			jout_string(j, f[i].key, hex);
+		}
+		jout_close_object(j);
+	} else {
+		jout_null(j, "pci_ids");
+	}
+	jout_string(j, "pci_address",
+		    vmdev_type_get_pci_address(type, address) == 0 ? address : NULL);
+	if (vmdev_type_pci_ids_match(type, &match) == 0)
+		jout_bool(j, "pci_ids_match", match);
+	else
+		jout_null(j, "pci_ids_match");
+	vmdev_type_get_compatibility_key(type, &key);
+	jout_string(j, "compatibility_key", key);
+	free(key);
+	if (vmdev_type_get_instance_drift(type, &drift, NULL, NULL) == 0)
+		jout_bool(j, "available_instances_drift", drift);
+	else
+		jout_null(j, "available_instances_drift");
+}
+
+/* Text-mode notes: ids that are not the parent's, a miscounted pool. */
+static void type_print_text_notes(struct vmdev_type *type)
+{
+	unsigned int available, existing;
+	bool match, drift;
+
+	if (vmdev_type_pci_ids_match(type, &match) == 0 && !match) {
+		struct vmdev_pci *pci = vmdev_parent_get_pci(vmdev_type_get_parent(type));
+
+		printf("    note: the ids in the type name are not those of %s (%04x:%04x:%04x:%04x:%06x:%02x)\n",
+		       vmdev_pci_get_address(pci), vmdev_pci_get_vendor(pci),
+		       vmdev_pci_get_device(pci), vmdev_pci_get_subsystem_vendor(pci),
+		       vmdev_pci_get_subsystem_device(pci), vmdev_pci_get_class(pci),
+		       vmdev_pci_get_revision(pci));
+	}
+	if (vmdev_type_get_instance_drift(type, &drift, &available, &existing) == 0 && drift)
+		printf("    note: available_instances says %u but %u mdev%s exist%s: the driver miscounts (one instance per device)\n",
+		       available, existing, existing == 1 ? "" : "s", existing == 1 ? "s" : "");
+}
+
 static void type_print_json(struct jout *j, struct vmdev_type *type, const int *avail)
 {
 	struct vmdev_mdev *mdev;
@@ -160,6 +221,7 @@ static void type_print_json(struct jout *j, struct vmdev_type *type, const int *
 	vmdev_type_mdev_foreach(type, mdev)
 		jout_string(j, NULL, vmdev_mdev_get_uuid(mdev));
 	jout_close_array(j);
+	type_print_json_pci(j, type);
 	jout_close_object(j);
 }
 
@@ -189,6 +251,7 @@ static void type_print_text(struct vmdev_type *type, const int *avail,
 		printf("    %.*s\n", (int)len, line);
 		line += len + (line[len] == '\n');
 	}
+	type_print_text_notes(type);
 }
 
 /* Each type is printed as it is read; its attributes are read once. */
@@ -259,6 +322,7 @@ int cmd_parents(struct cli *cli)
 			json_object_array_add(types,
 				json_object_new_string(vmdev_type_get_id(type)));
 		json_object_object_add(o, "types", types);
+		json_add_bool(o, "wrapped_pci", vmdev_parent_is_wrapped_pci(parent));
 		json_object_array_add(array, o);
 		free(driver);
 	}

@@ -73,7 +73,7 @@ int cmd_monitor(struct cli *cli)
 	int r = EXIT_OK;
 
 	if (cli->n_args > 0)
-		return fail_usage("monitor takes no argument '%s'", cli->args[0]);
+		return fail_usage("monitor takes no argument '%s'", shown(cli->args[0]));
 	r = vmdev_monitor_new(cli->ctx, &monitor);
 	if (r < 0)
 		return fail(r, "cannot listen for device events");

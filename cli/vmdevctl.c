@@ -37,6 +37,8 @@ static const struct command commands[] = {
 	  "give PCI devices back to their host driver" },
 	{ "monitor", cmd_monitor, "", "monitor",
 	  "print mdev and PCI driver events until SIGINT or SIGTERM" },
+	{ "qemu-args", cmd_qemu_args, "", "qemu-args UUID|ADDRESS...",
+	  "print the QEMU -device option that assigns each device" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -84,6 +86,65 @@ static const char global_usage[] =
 	"  -h, --help      this help; vmdevctl help COMMAND for one command\n"
 	"  -V, --version   the version\n";
 
+#define SHOWN_MAX 600 /* bytes of an argument shown in an error, escaped */
+
+/* Length of the well-formed UTF-8 sequence at S (1 to 4), or 0. */
+static size_t utf8_length(const unsigned char *s)
+{
+	size_t n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0; /* overlong, surrogate, beyond U+10FFFF */
+	return n;
+}
+
+/*
+ * ARG as an error message can show it on one line of valid UTF-8: control
+ * bytes, DEL, backslashes and bytes that are not UTF-8 become \xNN, and a
+ * very long argument is cut with "...". Four results can be in use at once.
+ */
+const char *shown(const char *arg)
+{
+	static char bufs[4][4 * SHOWN_MAX + 8];
+	static unsigned int next;
+	char *buf = bufs[next++ % 4], *o = buf;
+	const unsigned char *s = (const unsigned char *)(arg ? arg : "");
+
+	while (*s) {
+		size_t n = utf8_length(s);
+
+		if ((size_t)(o - buf) >= 4 * SHOWN_MAX - 4) {
+			strcpy(o, "...");
+			return buf;
+		}
+		if (n == 1 && *s >= 0x20 && *s != 0x7f && *s != '\\') {
+			*o++ = (char)*s++;
+		} else if (n > 1) {
+			memcpy(o, s, n);
+			o += n;
+			s += n;
+		} else {
+			o += sprintf(o, "\\x%02x", *s++);
+		}
+	}
+	*o = '\0';
+	return buf;
+}
+
 static void usage(FILE *out)
 {
 	fputs("Usage: vmdevctl [GLOBAL OPTIONS] COMMAND [ARGS]\n\nCommands:\n", out);
@@ -110,7 +171,7 @@ static int help(const char *name)
 	}
 	cmd = find_command(name);
 	if (!cmd)
-		return fail_usage("unknown command '%s' (see vmdevctl --help)", name);
+		return fail_usage("unknown command '%s' (see vmdevctl --help)", shown(name));
 	printf("Usage: vmdevctl [GLOBAL OPTIONS] %s\n\n%s.\n"
 	       "See man vmdevctl for the details.\n\n%s",
 	       cmd->usage, cmd->summary, global_usage);
@@ -179,14 +240,14 @@ static int take_option(struct cli *cli, int opt, const char *value)
 		if ((r = check_once(cli->parent, opt)))
 			return r;
 		if (vmdev_check_name(value) < 0)
-			return fail_usage("invalid parent name '%s'", value);
+			return fail_usage("invalid parent name '%s'", shown(value));
 		cli->parent = value;
 		return 0;
 	case 't':
 		if ((r = check_once(cli->type, opt)))
 			return r;
 		if (vmdev_check_name(value) < 0)
-			return fail_usage("invalid type name '%s'", value);
+			return fail_usage("invalid type name '%s'", shown(value));
 		cli->type = value;
 		return 0;
 	case 'u':
@@ -194,14 +255,14 @@ static int take_option(struct cli *cli, int opt, const char *value)
 			return r;
 		if (vmdev_parse_uuid(value, cli->uuid_buf) < 0)
 			return fail_usage("invalid UUID '%s' (expected 8-4-4-4-12 hex digits)",
-					  value);
+					  shown(value));
 		cli->uuid = cli->uuid_buf;
 		return 0;
 	case 'd':
 		if ((r = check_once(cli->driver, opt)))
 			return r;
 		if (vmdev_check_name(value) < 0)
-			return fail_usage("invalid driver name '%s'", value);
+			return fail_usage("invalid driver name '%s'", shown(value));
 		cli->driver = value;
 		return 0;
 	case 'G':
@@ -221,7 +282,7 @@ static int take_option(struct cli *cli, int opt, const char *value)
 			return r;
 		if (vmdev_parse_group(value, &cli->group_number) < 0)
 			return fail_usage("invalid IOMMU group '%s' (expected 0 to 2147483647)",
-					  value);
+					  shown(value));
 		cli->group = value;
 		return 0;
 	}
@@ -257,7 +318,7 @@ static int run(int argc, char **argv)
 		cmd = find_command(argv[idx]);
 		if (!cmd)
 			return fail_usage("unknown command '%s' (see vmdevctl --help)",
-					  argv[idx]);
+					  shown(argv[idx]));
 	}
 
 	opterr = 0;
@@ -276,7 +337,7 @@ static int run(int argc, char **argv)
 			timeout = optarg;
 			if (parse_timeout(optarg, &timeout_ms) < 0)
 				return fail_usage("invalid --timeout '%s' (milliseconds, 0 to 3600000)",
-						  optarg);
+						  shown(optarg));
 			break;
 		case 'j':
 			cli.json = true;
@@ -303,13 +364,16 @@ static int run(int argc, char **argv)
 			want_list_opts = true;
 			break;
 		case ':':
-			return fail_usage("option %s needs a value", argv[optind - 1]);
+			return fail_usage("option %s needs a value", shown(argv[optind - 1]));
 		case '?':
-			if (optopt)
-				return fail_usage("unknown option '-%c' (see vmdevctl --help)",
-						  optopt);
+			if (optopt) {
+				char letter[2] = { (char)optopt, '\0' };
+
+				return fail_usage("unknown option '-%s' (see vmdevctl --help)",
+						  shown(letter));
+			}
 			return fail_usage("unknown option '%s' (see vmdevctl --help)",
-					  argv[optind - 1]);
+					  shown(argv[optind - 1]));
 		default:
 			if (!cmd || !strchr(cmd->options, opt))
 				return fail_usage("option -%c is not for %s (see vmdevctl help %s)",
@@ -354,16 +418,16 @@ static int run(int argc, char **argv)
 		const char *env = getenv("VMDEV_ROOT");
 
 		if (r == -EINVAL && getenv("VMDEV_TIMEOUT"))
-			return fail_usage("invalid VMDEV_TIMEOUT '%s'", getenv("VMDEV_TIMEOUT"));
+			return fail_usage("invalid VMDEV_TIMEOUT '%s'", shown(getenv("VMDEV_TIMEOUT")));
 		if (r == -ENOMEM)
 			return fail(r, "cannot start");
-		fail(r, "invalid VMDEV_ROOT '%s'", env ? env : "");
+		fail(r, "invalid VMDEV_ROOT '%s'", shown(env));
 		return EXIT_USAGE;
 	}
 	if (root) {
 		r = vmdev_set_root(cli.ctx, root);
 		if (r < 0) {
-			fail(r, "invalid --root '%s'", root);
+			fail(r, "invalid --root '%s'", shown(root));
 			vmdev_unref(cli.ctx);
 			return EXIT_USAGE;
 		}

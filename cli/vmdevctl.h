@@ -53,6 +53,7 @@ int cmd_remove(struct cli *cli);
 int cmd_bind(struct cli *cli);
 int cmd_unbind(struct cli *cli);
 int cmd_monitor(struct cli *cli);
+int cmd_qemu_args(struct cli *cli);
 
 /* output.c */
 int exit_code_for(int err);
@@ -65,9 +66,11 @@ void json_add_bool(json_object *obj, const char *key, bool value);
 void json_add_hex(json_object *obj, const char *key, unsigned int value, int width);
 int json_print(struct cli *cli, json_object *array);
 const char *or_dash(const char *text);
+/* vmdevctl.c: an argument made safe for a one-line error message */
+const char *shown(const char *arg);
 
 /* group.c of the CLI: a group's verdict as JSON and text */
-json_object *group_to_json(struct vmdev_group *group, bool *viable);
+json_object *group_to_json(struct vmdev_group *group, bool *viable, int *error);
 void group_print_text(json_object *group);
 
 #endif

@@ -266,6 +266,41 @@ int vmdev_group_bind(struct vmdev_group *group, const char *driver,
 int vmdev_mdev_check_remove(struct vmdev_mdev *mdev, enum vmdev_refusal *refusal,
 			    char **detail);
 
+/* ---- vfio-mdev-pci: a whole PCI device wrapped as one mdev -------------- */
+
+/* The sample driver of the "wrap a PCI device as an mdev" series (2019,
+ * never merged); its types are "vfio-mdev-pci-VVVV:DDDD:SSSS:ssss:CCCCCC:RR"
+ * and, in the first version, "vfio-mdev-pci-type1" named "ADDRESS-type1". */
+#define VMDEV_MDEV_PCI_DRIVER "vfio-mdev-pci"
+
+struct vmdev_pci_ids {
+	unsigned int vendor, device, subsystem_vendor, subsystem_device;
+	unsigned int class_code, revision;
+};
+
+/* What a vfio-mdev-pci type name carries. */
+enum vmdev_mdev_pci_form {
+	VMDEV_MDEV_PCI_FORM_IDS = 1,     /* the device's ids (Williamson's fix) */
+	VMDEV_MDEV_PCI_FORM_ADDRESS = 2, /* the device's address (the original) */
+};
+
+int vmdev_parse_mdev_pci_type(const char *id, const char *name,
+			      struct vmdev_pci_ids *ids,
+			      char address[VMDEV_PCI_ADDR_LEN]);
+int vmdev_driver_has_id_table(struct vmdev_ctx *ctx, const char *driver,
+			      bool *has_id_table);
+bool vmdev_type_is_mdev_pci(struct vmdev_type *type);
+int vmdev_type_get_pci_ids(struct vmdev_type *type, struct vmdev_pci_ids *ids);
+int vmdev_type_get_pci_address(struct vmdev_type *type,
+			       char address[VMDEV_PCI_ADDR_LEN]);
+int vmdev_type_pci_ids_match(struct vmdev_type *type, bool *match);
+int vmdev_type_get_compatibility_key(struct vmdev_type *type, char **key);
+int vmdev_type_get_instance_drift(struct vmdev_type *type, bool *drift,
+				  unsigned int *available, unsigned int *existing);
+bool vmdev_parent_is_wrapped_pci(struct vmdev_parent *parent);
+int vmdev_group_get_warnings(struct vmdev_group *group, char ***warnings,
+			     size_t *count);
+
 /* ---- events -------------------------------------------------------------- */
 
 struct vmdev_monitor;

@@ -12,8 +12,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #include "private.h"
 
@@ -60,8 +62,8 @@ void kmod_free(struct vmdev_ctx *ctx)
 }
 
 /* The module that provides DRIVER, by name or alias (vfio-pci: vfio_pci). */
-static int driver_module(struct vmdev_ctx *ctx, const char *driver,
-			 struct kmod_module **module)
+int driver_module(struct vmdev_ctx *ctx, const char *driver,
+		  struct kmod_module **module)
 {
 	struct kmod_list *list = NULL, *l;
 	struct kmod_ctx *kmod = kmod_get(ctx);
@@ -322,8 +324,10 @@ static int refuse(enum vmdev_refusal *refusal, char **detail,
  * @refusal: receives why, or VMDEV_REFUSAL_NONE
  * @detail: receives a description (a string the caller frees) or NULL
  *
- * Refused: a bridge for a vfio driver; an SR-IOV PF with VFs enabled for a
- * vfio driver (vfio-pci's probe returns EBUSY for it); without
+ * Refused: for vfio-mdev-pci, a device whose header type is not normal
+ * (type 0; VMDEV_REFUSAL_HEADER_TYPE, from config byte 0x0e); a bridge for
+ * any other vfio driver; an SR-IOV PF with VFs enabled for a vfio driver
+ * (vfio-pci's and vfio-mdev-pci's probes return EBUSY for it); without
  * VMDEV_BIND_FORCE, a device the host uses (a network interface up, a
  * mounted block device below it, the boot VGA device); a device on a vfio
  * driver whose group or device a process holds open. A device already on
@@ -352,12 +356,26 @@ VMDEV_EXPORT int vmdev_pci_check_bind(struct vmdev_pci *pci, const char *driver,
 		return r;
 	if (current && strcmp(current, driver) == 0)
 		return 0;
+	if (strcmp(driver, VMDEV_MDEV_PCI_DRIVER) == 0) {
+		unsigned int header;
+
+		pci_header_type(pci, &header);
+		if (header != 0) {
+			if (asprintf(&text, "its PCI header type is %u, not a normal (type 0) header: "
+				     VMDEV_MDEV_PCI_DRIVER "'s probe refuses it%s", header,
+				     pci->bridge ? " (it is a bridge)" : "") < 0)
+				return -ENOMEM;
+			return refuse(refusal, detail, VMDEV_REFUSAL_HEADER_TYPE, text);
+		}
+	}
 	if (is_vfio_driver(driver) && pci->bridge)
 		return refuse(refusal, detail, VMDEV_REFUSAL_BRIDGE,
 			      strdup("it is a bridge, not an endpoint"));
 	if (is_vfio_driver(driver) && vmdev_pci_get_sriov_numvfs(pci, &numvfs) == 0 &&
 	    numvfs > 0) {
-		if (asprintf(&text, "it is an SR-IOV PF with %u VFs enabled", numvfs) < 0)
+		if (asprintf(&text, "it is an SR-IOV PF with %u VFs enabled%s", numvfs,
+			     strcmp(driver, VMDEV_MDEV_PCI_DRIVER) == 0
+				     ? " (" VMDEV_MDEV_PCI_DRIVER "'s probe returns EBUSY for it)" : "") < 0)
 			return -ENOMEM;
 		return refuse(refusal, detail, VMDEV_REFUSAL_SRIOV_PF, text);
 	}
@@ -480,6 +498,51 @@ static bool restore(struct vmdev_pci *pci, const char *driver, const char *overr
 	return true;
 }
 
+/*
+ * Serialize binds and unbinds of one device between processes using
+ * libvmdev: an advisory flock(2) on the device's sysfs directory, which
+ * every process sees as the same inode. Without it, two binds at once
+ * each unbind the host driver, one finds it already gone and "restores"
+ * the device away from under the other. Waits at most the context's
+ * timeout (-EBUSY after it). *FD is -1 where no lock is needed (dry run)
+ * or possible (a file system without flock).
+ */
+static int pci_lock(struct vmdev_pci *pci, int *fd)
+{
+	char dir[64];
+	long long waited_ms = 0;
+
+	*fd = -1;
+	if (pci->ctx->dry_run)
+		return 0;
+	format_path(dir, sizeof(dir), "/sys/bus/pci/devices/%s", pci->address);
+	*fd = sysfs_open_dir(pci->ctx, dir);
+	if (*fd < 0) {
+		int r = *fd;
+
+		*fd = -1;
+		return r;
+	}
+	while (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			close(*fd); /* no flock here: go on unserialized */
+			*fd = -1;
+			return 0;
+		}
+		if (waited_ms >= pci->ctx->timeout_ms) {
+			close(*fd);
+			*fd = -1;
+			err(pci->ctx, "%s: another process is binding it", pci->address);
+			return -EBUSY;
+		}
+		nanosleep(&(struct timespec){ 0, 10 * 1000000L }, NULL);
+		waited_ms += 10;
+	}
+	return 0;
+}
+
 /* new_id: "VVVV DDDD" binds every unbound device with those ids. */
 static int bind_new_id(struct vmdev_pci *pci, const char *driver, bool *added)
 {
@@ -515,7 +578,9 @@ static void drop_new_id(struct vmdev_pci *pci, const char *driver)
  * @flags: VMDEV_BIND_NEW_ID to bind through the driver's new_id (which
  *         also binds every other unbound device with the same vendor and
  *         device ids; the dynamic id is removed again afterwards, the
- *         devices stay bound) instead of driver_override; VMDEV_BIND_FORCE
+ *         devices stay bound) instead of driver_override (a vfio driver
+ *         without an id table, vfio-mdev-pci, is always bound so: see
+ *         vmdev_driver_has_id_table()); VMDEV_BIND_FORCE
  *         to bind a device the host visibly uses
  * @previous: if not NULL, receives the driver it had (a string the caller
  *            frees, or NULL when it had none)
@@ -524,9 +589,12 @@ static void drop_new_id(struct vmdev_pci *pci, const char *driver)
  * driver's module through libkmod when the driver is not registered.
  * Verifies, waiting at most the context's timeout, that the device ended
  * on @driver, and on any failure puts back the driver and override it had.
- * A device already on @driver is left alone.
+ * A device already on @driver is left alone. Binds and unbinds of one
+ * device by processes using libvmdev are serialized (an advisory flock(2)
+ * on its sysfs directory): the second sees the first's result.
  *
- * Returns 0; -EINVAL for a bad driver name; -ENOTSUP for a bridge or an
+ * Returns 0; -EINVAL for a bad driver name; -EBUSY when another process
+ * kept the device locked longer than the context's timeout; -ENOTSUP for a bridge or an
  * SR-IOV PF with VFs; -EBUSY for a device in use or held; -ENOENT when the
  * driver is neither registered nor loadable; -EIO when the device did not
  * end on @driver (restored); -ENOTRECOVERABLE when, after that, its old
@@ -536,6 +604,7 @@ VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 				unsigned int flags, char **previous)
 {
 	_cleanup_(freep) char *current = NULL, *override = NULL, *detail = NULL;
+	_cleanup_(closep) int lock = -1;
 	struct vmdev_ctx *ctx;
 	enum vmdev_refusal refusal;
 	struct driver_wait w = { pci, driver, NULL };
@@ -547,6 +616,12 @@ VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 	if (!pci)
 		return -EINVAL;
 	ctx = pci->ctx;
+	r = vmdev_check_name(driver);
+	if (r < 0)
+		return r;
+	r = pci_lock(pci, &lock);
+	if (r < 0)
+		return r;
 	r = vmdev_pci_check_bind(pci, driver, flags, &refusal, &detail);
 	if (r < 0)
 		return r;
@@ -565,6 +640,14 @@ VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 	if (r < 0)
 		return r;
 	vmdev_pci_get_driver_override(pci, &override);
+	if (!(flags & VMDEV_BIND_NEW_ID)) {
+		bool has_table = true;
+
+		/* vfio-mdev-pci has no id table: only new_id binds it */
+		vmdev_driver_has_id_table(ctx, driver, &has_table);
+		if (!has_table)
+			flags |= VMDEV_BIND_NEW_ID;
+	}
 
 	if (flags & VMDEV_BIND_NEW_ID) {
 		if (current)
@@ -617,6 +700,7 @@ VMDEV_EXPORT int vmdev_pci_unbind(struct vmdev_pci *pci, unsigned int flags,
 				  char **previous)
 {
 	_cleanup_(freep) char *current = NULL, *override = NULL, *detail = NULL;
+	_cleanup_(closep) int lock = -1;
 	enum vmdev_refusal refusal;
 	struct driver_wait w = { pci, NULL, NULL };
 	int r;
@@ -625,6 +709,9 @@ VMDEV_EXPORT int vmdev_pci_unbind(struct vmdev_pci *pci, unsigned int flags,
 		*previous = NULL;
 	if (!pci)
 		return -EINVAL;
+	r = pci_lock(pci, &lock);
+	if (r < 0)
+		return r;
 	r = vmdev_pci_check_unbind(pci, &refusal, &detail);
 	if (r < 0)
 		return r;

@@ -93,7 +93,9 @@ static int remove_and_wait(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
  * @created: if not NULL, receives the UUID, lower case
  *
  * Refuses, writing nothing, when @type has no available instances or an
- * mdev with @uuid exists anywhere. After writing the type's create file it
+ * mdev with @uuid exists anywhere; for vfio-mdev-pci's one-instance types
+ * also when an mdev of the type exists, whatever available_instances says
+ * (see vmdev_type_get_instance_drift()). After writing the type's create file it
  * waits, at most the context's timeout, until the mdev exists and has its
  * driver and, where udevd runs, until udev has processed it and its group
  * node. On timeout it removes the mdev again. In dry-run mode it only
@@ -137,6 +139,15 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 		return r;
 	if (available == 0)
 		return -ENOSPC;
+	/* vfio-mdev-pci: one instance, whatever its available_instances says */
+	{
+		unsigned int existing;
+		bool drift;
+
+		if (vmdev_type_get_instance_drift(type, &drift, NULL, &existing) == 0 &&
+		    existing > 0)
+			return -ENOSPC;
+	}
 	r = format_path(path, sizeof(path), "%s/mdev_supported_types/%s/create",
 			type->parent->path, type->id);
 	if (r < 0)

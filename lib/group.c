@@ -336,8 +336,9 @@ VMDEV_EXPORT bool vmdev_verdict_is_ok(enum vmdev_verdict verdict)
  * vmdev_group_is_viable - whether every member is acceptable now
  * @group: the group
  *
- * Returns 1 when viable, 0 when not, or a negative errno. Holders do not
- * enter into it: a group in use can still be viable.
+ * Returns 1 when viable, 0 when not (also when a member's driver cannot be
+ * read), or a negative errno when the members cannot be listed. Holders do
+ * not enter into it: a group in use can still be viable.
  */
 VMDEV_EXPORT int vmdev_group_is_viable(struct vmdev_group *group)
 {
@@ -352,10 +353,9 @@ VMDEV_EXPORT int vmdev_group_is_viable(struct vmdev_group *group)
 	vmdev_member_foreach(group, m) {
 		enum vmdev_verdict verdict;
 
-		r = vmdev_member_get_verdict(m, &verdict, NULL);
-		if (r < 0)
-			return r;
-		if (!vmdev_verdict_is_ok(verdict))
+		/* a driver that cannot be read cannot be judged acceptable */
+		if (vmdev_member_get_verdict(m, &verdict, NULL) < 0 ||
+		    !vmdev_verdict_is_ok(verdict))
 			return 0;
 	}
 	return 1;

@@ -154,6 +154,12 @@ static int type_scan_mdevs(struct vmdev_type *type, const char *devices)
 		/* the entry's own name: the kernel's, whatever its case */
 		snprintf(link, sizeof(link), "%s/iommu_group", names[i]);
 		mdev->iommu_group = link_group_at(parent->fd, link);
+		if (mdev->iommu_group < 0 && !sysfs_exists_at(parent->fd, names[i])) {
+			/* removed while we looked: an unbound mdev has no group yet,
+			 * but it still has its directory */
+			mdev_free(mdev);
+			continue;
+		}
 		r = mdevs_append(ctx, mdev);
 		if (r < 0) {
 			mdev_free(mdev);

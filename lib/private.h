@@ -223,5 +223,11 @@ int group_check_held(struct vmdev_ctx *ctx, int group, const char *dev_path,
 		     enum vmdev_refusal *refusal,
 		     char **detail);
 void kmod_free(struct vmdev_ctx *ctx);
+struct kmod_module;
+int driver_module(struct vmdev_ctx *ctx, const char *driver,
+		  struct kmod_module **module);
+
+/* mdev-pci.c: config byte 0x0e without the multi-function bit */
+int pci_header_type(struct vmdev_pci *pci, unsigned int *header);
 
 #endif

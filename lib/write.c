@@ -38,7 +38,9 @@ int sysfs_write(struct vmdev_ctx *ctx, const char *path, const char *value)
 		return 0;
 	memcpy(buf, value, len);
 	buf[len++] = '\n';
-	fd = openat(ctx->root_fd, path + (path[0] == '/'), O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC as a shell's "echo VALUE > PATH": sysfs ignores it, and a
+	 * recorded tree's plain file then holds the last value written */
+	fd = openat(ctx->root_fd, path + (path[0] == '/'), O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
 		dbg(ctx, "open %s: %s", path, strerror(-r));

@@ -12,6 +12,8 @@ packages=(
 	libudev-dev libkmod-dev uuid-dev libjson-c-dev scdoc
 	# tests: unit, sanitizers, valgrind, completion, hardware names
 	libcmocka-dev valgrind bash-completion udev man-db
+	# fuzzing (tests/fuzz: clang's libFuzzer), setpriv (tests/fault)
+	clang libclang-rt-14-dev util-linux
 	# the real-kernel tier (tests/vm): QEMU, busybox guest, kernel modules
 	qemu-system-x86 busybox-static cpio kmod make bc xz-utils zstd dwarves
 	flex bison libelf-dev libssl-dev

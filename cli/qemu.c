@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * qemu-args: the QEMU option that assigns a device. An mdev goes by its
+ * sysfs path; a PCI device on vfio-pci (or a variant) by its address. A PCI
+ * device wrapped by vfio-mdev-pci is reached only through an mdev on it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmdevctl.h"
+
+struct qemu_arg {
+	char id[VMDEV_UUID_LEN];
+	const char *kind;
+	char *value; /* "vfio-pci,..." */
+};
+
+static int qemu_arg_mdev(struct cli *cli, const char *uuid, struct qemu_arg *out)
+{
+	struct vmdev_mdev *mdev;
+	int r = vmdev_mdev_find(cli->ctx, uuid, &mdev);
+
+	if (r == -ENOENT) {
+		fail(0, "no mdev %s (see vmdevctl list)", uuid);
+		return EXIT_NOT_FOUND;
+	}
+	if (r < 0)
+		return fail(r, "cannot read mdev %s", uuid);
+	out->kind = "mdev";
+	if (asprintf(&out->value, "vfio-pci,sysfsdev=/sys/bus/mdev/devices/%s", uuid) < 0)
+		return fail(-ENOMEM, "qemu-args");
+	return 0;
+}
+
+/* The type names of a wrapped device, "T1|T2", for the hint. */
+static char *type_names(struct cli *cli, const char *address)
+{
+	struct vmdev_parent *parent;
+	struct vmdev_type *type;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (vmdev_parent_find(cli->ctx, address, &parent) < 0 || !(f = open_memstream(&text, &len)))
+		return NULL;
+	vmdev_type_foreach(parent, type)
+		fprintf(f, "%s%s", ftell(f) ? "|" : "", vmdev_type_get_id(type));
+	fclose(f);
+	if (text && !*text) {
+		free(text);
+		text = NULL;
+	}
+	return text;
+}
+
+static int qemu_arg_pci(struct cli *cli, const char *address, struct qemu_arg *out)
+{
+	struct vmdev_pci *pci;
+	char *driver = NULL;
+	int r = vmdev_pci_find(cli->ctx, address, &pci);
+
+	if (r == -ENOENT) {
+		fail(0, "no PCI device %s (see vmdevctl devices)", address);
+		return EXIT_NOT_FOUND;
+	}
+	if (r < 0)
+		return fail(r, "cannot read PCI device %s", address);
+	r = vmdev_pci_get_driver(pci, &driver);
+	if (r < 0)
+		return fail(r, "cannot read the driver of %s", address);
+	if (driver && strcmp(driver, VMDEV_MDEV_PCI_DRIVER) == 0) {
+		char *types = type_names(cli, address);
+
+		fail(0, "cannot assign %s with host=: it is wrapped by %s, which offers it only as an mdev; create an mdev on it (vmdevctl create -p %s -t %s) and pass its UUID",
+		     address, driver, address, types ? types : "TYPE");
+		free(types);
+		free(driver);
+		return EXIT_FAILED;
+	}
+	if (!vmdev_driver_is_vfio_pci(driver)) {
+		if (driver)
+			fail(0, "cannot assign %s: it is on host driver %s, not on a vfio driver; bind it first (vmdevctl bind %s)",
+			     address, driver, address);
+		else
+			fail(0, "cannot assign %s: it has no driver, not a vfio driver; bind it first (vmdevctl bind %s)",
+			     address, address);
+		free(driver);
+		return EXIT_FAILED;
+	}
+	free(driver);
+	out->kind = "pci";
+	if (asprintf(&out->value, "vfio-pci,host=%s", address) < 0)
+		return fail(-ENOMEM, "qemu-args");
+	return 0;
+}
+
+int cmd_qemu_args(struct cli *cli)
+{
+	struct qemu_arg *args;
+	int r = 0;
+
+	if (cli->n_args == 0)
+		return fail_usage("qemu-args needs an mdev UUID or a PCI address (see vmdevctl list, vmdevctl devices)");
+	args = calloc((size_t)cli->n_args, sizeof(*args));
+	if (!args)
+		return fail(-ENOMEM, "qemu-args");
+	/* every argument is checked before anything is printed */
+	for (int i = 0; i < cli->n_args && !r; i++) {
+		if (vmdev_parse_uuid(cli->args[i], args[i].id) == 0)
+			continue;
+		if (vmdev_parse_pci_address(cli->args[i], args[i].id) == 0)
+			continue;
+		r = fail_usage("invalid device '%s' (expected an mdev UUID or a PCI address DDDD:BB:DD.F)",
+			       shown(cli->args[i]));
+	}
+	for (int i = 0; i < cli->n_args && !r; i++) {
+		if (strlen(args[i].id) == VMDEV_UUID_LEN - 1)
+			r = qemu_arg_mdev(cli, args[i].id, &args[i]);
+		else
+			r = qemu_arg_pci(cli, args[i].id, &args[i]);
+	}
+	if (!r && !cli->quiet) {
+		if (cli->json) {
+			json_object *array = json_object_new_array();
+
+			for (int i = 0; i < cli->n_args; i++) {
+				json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+				json_add_string(o, "id", args[i].id);
+				json_add_string(o, "kind", args[i].kind);
+				json_object_array_add(a, json_object_new_string("-device"));
+				json_object_array_add(a, json_object_new_string(args[i].value));
+				json_object_object_add(o, "args", a);
+				json_object_array_add(array, o);
+			}
+			r = json_print(cli, array);
+		} else {
+			for (int i = 0; i < cli->n_args; i++)
+				printf("-device %s\n", args[i].value);
+		}
+	}
+	for (int i = 0; i < cli->n_args; i++)
+		free(args[i].value);
+	free(args);
+	return r;
+}

@@ -41,6 +41,11 @@ static char *spoil_reason(struct vmdev_group *group, struct vmdev_member *member
 	if (vmdev_member_get_kind(member) != VMDEV_MEMBER_PCI)
 		r = asprintf(&reason, "%s is bound to host driver %s: unbind it", name,
 			     driver);
+	else if (strcmp(driver, VMDEV_MDEV_PCI_DRIVER) == 0)
+		/* its mdev has a group of its own, which hides this one */
+		r = asprintf(&reason,
+			     "%s is wrapped by %s: assign its mdev instead, or give the whole group to vfio-pci (vmdevctl bind --group %s)",
+			     name, driver, name);
 	else if (n_pci > 1 && first)
 		r = asprintf(&reason,
 			     "%s is bound to host driver %s: bind it too (vmdevctl bind --group %s)",

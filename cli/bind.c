@@ -141,8 +141,13 @@ static json_object *result_json(struct vmdev_pci *pci, const char *previous)
 	return o;
 }
 
-static int print_results(struct cli *cli, json_object *array)
+/* Print what was done, or only drop it when STATUS says something failed. */
+static int print_results(struct cli *cli, json_object *array, int status)
 {
+	if (status) {
+		json_object_put(array);
+		return status;
+	}
 	if (cli->json || cli->dry_run || cli->quiet) {
 		if (cli->json && !cli->dry_run)
 			return json_print(cli, array);
@@ -259,14 +264,14 @@ static int bind_groups(struct cli *cli, struct vmdev_pci **pcis, const char *dri
 		return r;
 	}
 	if (!cli->json && !cli->dry_run && !cli->quiet) {
-		print_results(cli, array);
+		print_results(cli, array, 0);
 		for (size_t i = 0; i < json_object_array_length(verdicts); i++)
 			group_print_text(json_object_array_get_idx(verdicts, i));
 		json_object_put(verdicts);
 		return EXIT_OK;
 	}
 	json_object_put(verdicts);
-	return print_results(cli, array);
+	return print_results(cli, array, 0);
 }
 
 int cmd_bind(struct cli *cli)
@@ -309,11 +314,7 @@ int cmd_bind(struct cli *cli)
 		free(previous);
 	}
 	free(pcis);
-	if (r) {
-		json_object_put(array);
-		return r;
-	}
-	return print_results(cli, array);
+	return print_results(cli, array, r);
 }
 
 int cmd_unbind(struct cli *cli)
@@ -350,9 +351,5 @@ int cmd_unbind(struct cli *cli)
 		free(previous);
 	}
 	free(pcis);
-	if (r) {
-		json_object_put(array);
-		return r;
-	}
-	return print_results(cli, array);
+	return print_results(cli, array, r);
 }

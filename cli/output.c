@@ -33,18 +33,24 @@ int exit_code_for(int err)
 	}
 }
 
+/* "vmdevctl: WHAT[: strerror(ERR)]" as one line on stderr. */
+static void vfail(int err, const char *format, va_list args)
+{
+	fputs("vmdevctl: ", stderr);
+	vfprintf(stderr, format, args);
+	if (err)
+		fprintf(stderr, ": %s", strerror(-err));
+	fputc('\n', stderr);
+}
+
 /* "vmdevctl: WHAT: WHY" on stderr; returns the exit code for ERR. */
 int fail(int err, const char *format, ...)
 {
 	va_list args;
 
-	fputs("vmdevctl: ", stderr);
 	va_start(args, format);
-	vfprintf(stderr, format, args);
+	vfail(err, format, args);
 	va_end(args);
-	if (err)
-		fprintf(stderr, ": %s", strerror(-err));
-	fputc('\n', stderr);
 	return exit_code_for(err);
 }
 
@@ -53,23 +59,20 @@ int fail_code(int code, const char *format, ...)
 {
 	va_list args;
 
-	fputs("vmdevctl: ", stderr);
 	va_start(args, format);
-	vfprintf(stderr, format, args);
+	vfail(0, format, args);
 	va_end(args);
-	fputc('\n', stderr);
 	return code;
 }
 
+/* "vmdevctl: WHAT" on stderr for invalid usage or input; returns 2. */
 int fail_usage(const char *format, ...)
 {
 	va_list args;
 
-	fputs("vmdevctl: ", stderr);
 	va_start(args, format);
-	vfprintf(stderr, format, args);
+	vfail(0, format, args);
 	va_end(args);
-	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
 

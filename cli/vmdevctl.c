@@ -289,21 +289,6 @@ static int take_option(struct cli *cli, int opt, const char *value)
 	return EXIT_USAGE;
 }
 
-static int parse_timeout(const char *text, unsigned int *ms)
-{
-	char *end;
-	unsigned long value;
-
-	if (*text < '0' || *text > '9')
-		return -EINVAL;
-	errno = 0;
-	value = strtoul(text, &end, 10);
-	if (errno || *end || value > 3600000UL)
-		return -EINVAL;
-	*ms = (unsigned int)value;
-	return 0;
-}
-
 static int run(int argc, char **argv)
 {
 	const struct command *cmd = NULL;
@@ -335,7 +320,7 @@ static int run(int argc, char **argv)
 			if (timeout)
 				return fail_usage("option --timeout given twice");
 			timeout = optarg;
-			if (parse_timeout(optarg, &timeout_ms) < 0)
+			if (vmdev_parse_timeout_ms(optarg, &timeout_ms) < 0)
 				return fail_usage("invalid --timeout '%s' (milliseconds, 0 to 3600000)",
 						  shown(optarg));
 			break;

@@ -82,6 +82,7 @@ bool vmdev_get_dry_run(struct vmdev_ctx *ctx);
 int vmdev_parse_pci_address(const char *text, char out[VMDEV_PCI_ADDR_LEN]);
 int vmdev_parse_uuid(const char *text, char out[VMDEV_UUID_LEN]);
 int vmdev_parse_group(const char *text, unsigned int *group);
+int vmdev_parse_timeout_ms(const char *text, unsigned int *ms);
 int vmdev_check_name(const char *name);
 bool vmdev_driver_is_vfio_pci(const char *driver);
 

@@ -186,41 +186,19 @@ static char *interface_up(struct vmdev_pci *pci)
 	return found;
 }
 
-/* Whether block device NAME is a swap area (/proc/swaps lists /dev/NAME). */
-static bool dev_swap(struct vmdev_ctx *ctx, const char *name)
-{
-	char line[4096], path[PATH_MAX];
-	bool found = false;
-	FILE *f;
-	int fd;
-
-	fd = openat(ctx->root_fd, "proc/swaps", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return false;
-	}
-	snprintf(path, sizeof(path), "/dev/%s", name);
-	while (!found && fgets(line, sizeof(line), f)) {
-		size_t len = strcspn(line, " \t");
-
-		found = len == strlen(path) && strncmp(line, path, len) == 0;
-	}
-	fclose(f);
-	return found;
-}
-
-/* Whether MAJ:MIN is mounted (by /proc/self/mountinfo). */
-static bool dev_mounted(struct vmdev_ctx *ctx, const char *majmin)
+/*
+ * Whether a line of the host file PATH under the root (a /proc table)
+ * satisfies MATCH; a file that cannot be read has none.
+ */
+static bool proc_has_line(struct vmdev_ctx *ctx, const char *path,
+			  bool (*match)(const char *line, const char *key), const char *key)
 {
 	char line[4096];
 	bool found = false;
 	FILE *f;
 	int fd;
 
-	fd = openat(ctx->root_fd, "proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	fd = openat(ctx->root_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	f = fdopen(fd, "r");
@@ -228,15 +206,27 @@ static bool dev_mounted(struct vmdev_ctx *ctx, const char *majmin)
 		close(fd);
 		return false;
 	}
-	while (!found && fgets(line, sizeof(line), f)) {
-		char field[32];
-
-		/* id parent MAJ:MIN root mountpoint ... */
-		if (sscanf(line, "%*s %*s %31s", field) == 1 && strcmp(field, majmin) == 0)
-			found = true;
-	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = match(line, key);
 	fclose(f);
 	return found;
+}
+
+/* /proc/swaps: "/dev/NAME partition SIZE USED PRIO" */
+static bool swap_line_is(const char *line, const char *name)
+{
+	size_t len = strcspn(line, " \t");
+
+	return len == strlen(name) + 5 && strncmp(line, "/dev/", 5) == 0 &&
+	       strncmp(line + 5, name, len - 5) == 0;
+}
+
+/* /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
+static bool mount_line_is(const char *line, const char *majmin)
+{
+	char field[32];
+
+	return sscanf(line, "%*s %*s %31s", field) == 1 && strcmp(field, majmin) == 0;
 }
 
 /*
@@ -270,7 +260,8 @@ static char *block_mounted(struct vmdev_ctx *ctx, int dir_fd, int depth)
 			continue;
 		/* a block device (disk or partition) has a "dev" and a "stat" */
 		if (sysfs_exists_at(sub, "stat") && sysfs_read_at(sub, "dev", dev, sizeof(dev)) > 0 &&
-		    (dev_mounted(ctx, dev) || dev_swap(ctx, de->d_name)))
+		    (proc_has_line(ctx, "proc/self/mountinfo", mount_line_is, dev) ||
+		     proc_has_line(ctx, "proc/swaps", swap_line_is, de->d_name)))
 			found = strdup(de->d_name);
 		else
 			found = block_mounted(ctx, sub, depth + 1);

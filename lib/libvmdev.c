@@ -37,21 +37,6 @@ static int log_priority_from_text(const char *text)
 	return (int)prio;
 }
 
-static int timeout_from_text(const char *text, unsigned int *ms)
-{
-	char *end;
-	unsigned long value;
-
-	if (!*text || *text == '-' || *text == '+')
-		return -EINVAL;
-	errno = 0;
-	value = strtoul(text, &end, 10);
-	if (errno || *end || value > 3600000UL)
-		return -EINVAL;
-	*ms = (unsigned int)value;
-	return 0;
-}
-
 /**
  * vmdev_new - create a library context
  * @ctx: receives the context, with one reference
@@ -85,7 +70,7 @@ VMDEV_EXPORT int vmdev_new(struct vmdev_ctx **ctx)
 	if (env)
 		c->log_priority = log_priority_from_text(env);
 	env = secure_getenv("VMDEV_TIMEOUT");
-	if (env && timeout_from_text(env, &c->timeout_ms) < 0) {
+	if (env && vmdev_parse_timeout_ms(env, &c->timeout_ms) < 0) {
 		r = -EINVAL;
 		goto err_free;
 	}

@@ -135,6 +135,30 @@ VMDEV_EXPORT int vmdev_parse_group(const char *text, unsigned int *group)
 }
 
 /**
+ * vmdev_parse_timeout_ms - parse a wait limit (--timeout, VMDEV_TIMEOUT)
+ * @text: decimal milliseconds, digits only, 0 to 3600000 (one hour)
+ * @ms: receives the value
+ *
+ * Returns 0 or -EINVAL.
+ */
+VMDEV_EXPORT int vmdev_parse_timeout_ms(const char *text, unsigned int *ms)
+{
+	unsigned long value = 0;
+
+	if (!text || !ms || !*text)
+		return -EINVAL;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		value = value * 10 + (unsigned long)(*p - '0');
+		if (value > 3600000UL)
+			return -EINVAL;
+	}
+	*ms = (unsigned int)value;
+	return 0;
+}
+
+/**
  * vmdev_check_name - check that a name can safely become one path component
  * @name: a parent, type or driver name from a user or from sysfs
  *

@@ -212,6 +212,29 @@ static void test_group_rejects(void **state)
 
 /* ---- names ------------------------------------------------------------- */
 
+static void test_timeout(void **state)
+{
+	static const char *const bad[] = { "", "-1", "+5", " 5", "5 ", "5ms", "0x10",
+					   "3600001", "99999999999999999999", "1.5" };
+	unsigned int ms = 7;
+
+	(void)state;
+	assert_int_equal(vmdev_parse_timeout_ms("0", &ms), 0);
+	assert_int_equal(ms, 0);
+	assert_int_equal(vmdev_parse_timeout_ms("250", &ms), 0);
+	assert_int_equal(ms, 250);
+	assert_int_equal(vmdev_parse_timeout_ms("3600000", &ms), 0);
+	assert_int_equal(ms, 3600000);
+	assert_int_equal(vmdev_parse_timeout_ms("0005000", &ms), 0);
+	assert_int_equal(ms, 5000);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ms = 7;
+		assert_int_equal(vmdev_parse_timeout_ms(bad[i], &ms), -EINVAL);
+		assert_int_equal(ms, 7); /* untouched on error */
+	}
+	assert_int_equal(vmdev_parse_timeout_ms(NULL, &ms), -EINVAL);
+}
+
 static void test_check_name_accepts(void **state)
 {
 	static const char *const cases[] = {
@@ -365,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_uuid_rejects),
 		cmocka_unit_test(test_group_accepts),
 		cmocka_unit_test(test_group_rejects),
+		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_check_name_accepts),
 		cmocka_unit_test(test_check_name_rejects),
 		cmocka_unit_test(test_driver_is_vfio_pci),

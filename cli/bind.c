@@ -65,8 +65,8 @@ static int refused(struct vmdev_pci *pci, const char *driver, enum vmdev_refusal
 		     driver ? driver : "", detail);
 		return EXIT_BUSY;
 	case VMDEV_REFUSAL_HELD:
-		fail(0, "cannot %s %s: its VFIO group %d is in use by %s; stop that first",
-		     driver ? "rebind" : "unbind", address, group, detail);
+		fail(0, "cannot %s %s: it is in use by %s (VFIO group %d or its mdevs); stop that first",
+		     driver ? "rebind" : "unbind", address, detail, group);
 		return EXIT_BUSY;
 	default:
 		return EXIT_OK;
@@ -141,18 +141,21 @@ static json_object *result_json(struct vmdev_pci *pci, const char *previous)
 	return o;
 }
 
-/* Print what was done, or only drop it when STATUS says something failed. */
+/*
+ * Print what was done and return STATUS: after a failure (its error is on
+ * stderr already) the devices handled before it are still shown.
+ */
 static int print_results(struct cli *cli, json_object *array, int status)
 {
-	if (status) {
+	if (status && json_object_array_length(array) == 0) {
 		json_object_put(array);
 		return status;
 	}
 	if (cli->json || cli->dry_run || cli->quiet) {
 		if (cli->json && !cli->dry_run)
-			return json_print(cli, array);
+			return json_print(cli, array) ? EXIT_FAILED : status;
 		json_object_put(array);
-		return EXIT_OK;
+		return status;
 	}
 	for (size_t i = 0; i < json_object_array_length(array); i++) {
 		json_object *o = json_object_array_get_idx(array, i);
@@ -163,7 +166,7 @@ static int print_results(struct cli *cli, json_object *array, int status)
 		       or_dash(json_object_get_string(json_object_object_get(o, "driver"))));
 	}
 	json_object_put(array);
-	return EXIT_OK;
+	return status;
 }
 
 static int bind_error(struct cli *cli, struct vmdev_pci *pci, const char *driver, int r)
@@ -173,8 +176,10 @@ static int bind_error(struct cli *cli, struct vmdev_pci *pci, const char *driver
 	if (r == -EIO)
 		return fail_code(EXIT_FAILED, "cannot bind %s to %s: the driver did not take it (see dmesg); its driver was restored",
 				 address, driver);
-	if (r == -ENOENT) {
-		fail(0, "no driver '%s': neither registered nor loadable as a module", shown(driver));
+	/* the driver was found before: ENOENT now means something vanished */
+	if (r == -ENOPKG) {
+		fail(0, "no driver '%s': its module loaded but registered no driver of that name",
+		     shown(driver));
 		return EXIT_NOT_FOUND;
 	}
 	if (r == -ENOTRECOVERABLE)

@@ -68,7 +68,7 @@ static json_object *group_warnings_json(struct vmdev_group *group)
 	if (vmdev_group_get_warnings(group, &warnings, &n) < 0)
 		return array;
 	for (size_t i = 0; i < n; i++) {
-		json_object_array_add(array, json_object_new_string(warnings[i]));
+		json_object_array_add(array, json_string(warnings[i]));
 		free(warnings[i]);
 	}
 	free(warnings);

@@ -2,10 +2,12 @@
 /* Streaming JSON output in json-c's pretty format: see jsonout.h. */
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "jsonout.h"
+#include "vmdevctl.h"
 
 static char stdout_buffer[1 << 16];
 
@@ -81,7 +83,18 @@ static inline bool word_special(uint64_t w)
 }
 
 /* json-c's escaping: \" \\ \b \f \n \r \t, other controls as \u00xx, '/' as is */
+static void put_escaped(struct jout *j, const char *s);
+
+/* S as a JSON string; bytes that are not UTF-8 become U+FFFD first */
 static void put_string(struct jout *j, const char *s)
+{
+	char *clean = utf8_sanitized(s);
+
+	put_escaped(j, clean ? clean : s);
+	free(clean);
+}
+
+static void put_escaped(struct jout *j, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t len = strlen(s), i = 0;

@@ -61,8 +61,12 @@ int cmd_create(struct cli *cli)
 			     cli->parent, cli->type);
 		return EXIT_BUSY;
 	case -ETIMEDOUT:
-		fail(0, "cannot create mdev on %s/%s: not ready after %u ms; it was removed again (raise --timeout?)",
+		fail(0, "cannot create mdev on %s/%s: not ready after %u ms; nothing of it is left (raise --timeout?)",
 		     cli->parent, cli->type, vmdev_get_timeout_ms(cli->ctx));
+		return EXIT_FAILED;
+	case -ENOTRECOVERABLE:
+		fail(0, "cannot create mdev on %s/%s: not ready after %u ms, and removing it failed: it is left at /sys/bus/mdev/devices/%s (vmdevctl remove %s)",
+		     cli->parent, cli->type, vmdev_get_timeout_ms(cli->ctx), uuid, uuid);
 		return EXIT_FAILED;
 	default:
 		return fail(r, "cannot create mdev on %s/%s", cli->parent, cli->type);

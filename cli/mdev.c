@@ -320,7 +320,7 @@ int cmd_parents(struct cli *cli)
 		json_add_string(o, "path", vmdev_parent_get_path(parent));
 		vmdev_type_foreach(parent, type)
 			json_object_array_add(types,
-				json_object_new_string(vmdev_type_get_id(type)));
+				json_string(vmdev_type_get_id(type)));
 		json_object_object_add(o, "types", types);
 		json_add_bool(o, "wrapped_pci", vmdev_parent_is_wrapped_pci(parent));
 		json_object_array_add(array, o);

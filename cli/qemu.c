@@ -131,7 +131,7 @@ int cmd_qemu_args(struct cli *cli)
 				json_add_string(o, "id", args[i].id);
 				json_add_string(o, "kind", args[i].kind);
 				json_object_array_add(a, json_object_new_string("-device"));
-				json_object_array_add(a, json_object_new_string(args[i].value));
+				json_object_array_add(a, json_string(args[i].value));
 				json_object_object_add(o, "args", a);
 				json_object_array_add(array, o);
 			}

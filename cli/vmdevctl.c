@@ -86,65 +86,6 @@ static const char global_usage[] =
 	"  -h, --help      this help; vmdevctl help COMMAND for one command\n"
 	"  -V, --version   the version\n";
 
-#define SHOWN_MAX 600 /* bytes of an argument shown in an error, escaped */
-
-/* Length of the well-formed UTF-8 sequence at S (1 to 4), or 0. */
-static size_t utf8_length(const unsigned char *s)
-{
-	size_t n;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0; /* overlong, surrogate, beyond U+10FFFF */
-	return n;
-}
-
-/*
- * ARG as an error message can show it on one line of valid UTF-8: control
- * bytes, DEL, backslashes and bytes that are not UTF-8 become \xNN, and a
- * very long argument is cut with "...". Four results can be in use at once.
- */
-const char *shown(const char *arg)
-{
-	static char bufs[4][4 * SHOWN_MAX + 8];
-	static unsigned int next;
-	char *buf = bufs[next++ % 4], *o = buf;
-	const unsigned char *s = (const unsigned char *)(arg ? arg : "");
-
-	while (*s) {
-		size_t n = utf8_length(s);
-
-		if ((size_t)(o - buf) >= 4 * SHOWN_MAX - 4) {
-			strcpy(o, "...");
-			return buf;
-		}
-		if (n == 1 && *s >= 0x20 && *s != 0x7f && *s != '\\') {
-			*o++ = (char)*s++;
-		} else if (n > 1) {
-			memcpy(o, s, n);
-			o += n;
-			s += n;
-		} else {
-			o += sprintf(o, "\\x%02x", *s++);
-		}
-	}
-	*o = '\0';
-	return buf;
-}
-
 static void usage(FILE *out)
 {
 	fputs("Usage: vmdevctl [GLOBAL OPTIONS] COMMAND [ARGS]\n\nCommands:\n", out);
@@ -186,6 +127,17 @@ static void list_opts(const struct command *cmd)
 			printf("--%s\n", o->name);
 }
 
+/* A global option given without "=VALUE" whose value is the next argument:
+ * --root, --timeout or an abbreviation getopt accepts (--ro, --time). */
+static bool takes_value(const char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (len < 3 || strncmp(arg, "--", 2) != 0 || strchr(arg, '='))
+		return false;
+	return strncmp("--root", arg, len) == 0 || strncmp("--timeout", arg, len) == 0;
+}
+
 /* The command is the first argument that is neither an option nor the
  * value of a global option that takes one. */
 static int find_command_index(int argc, char **argv)
@@ -193,7 +145,7 @@ static int find_command_index(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			return i + 1 < argc ? i + 1 : -1;
-		if (strcmp(argv[i], "--root") == 0 || strcmp(argv[i], "--timeout") == 0) {
+		if (takes_value(argv[i])) {
 			i++;
 			continue;
 		}

@@ -66,8 +66,13 @@ void json_add_bool(json_object *obj, const char *key, bool value);
 void json_add_hex(json_object *obj, const char *key, unsigned int value, int width);
 int json_print(struct cli *cli, json_object *array);
 const char *or_dash(const char *text);
-/* vmdevctl.c: an argument made safe for a one-line error message */
+/* an argument made safe for a one-line error message */
 const char *shown(const char *arg);
+/* UTF-8: the length of the sequence at S (0: not well-formed); a copy of
+ * S made valid (NULL when it is already); a JSON string of it */
+size_t utf8_length(const unsigned char *s);
+char *utf8_sanitized(const char *s);
+json_object *json_string(const char *s);
 
 /* group.c of the CLI: a group's verdict as JSON and text */
 json_object *group_to_json(struct vmdev_group *group, bool *viable, int *error);

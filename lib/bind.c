@@ -145,7 +145,7 @@ static int driver_load(struct vmdev_ctx *ctx, const char *driver)
 	if (r < 0)
 		return r;
 	if (!ctx->dry_run && !driver_registered(ctx, driver))
-		return -ENOENT; /* the module did not register that driver */
+		return -ENOPKG; /* the module loaded but registered no such driver */
 	return 0;
 }
 
@@ -243,7 +243,7 @@ static char *block_mounted(struct vmdev_ctx *ctx, int dir_fd, int depth)
 
 	if (depth > BLOCK_WALK_DEPTH)
 		return NULL;
-	fd = dup(dir_fd);
+	fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0 || !(dir = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);
@@ -304,6 +304,46 @@ static int refuse(enum vmdev_refusal *refusal, char **detail,
 {
 	*refusal = why;
 	*detail = text;
+	return 0;
+}
+
+/*
+ * Whether taking @pci off its driver CURRENT would pull something from
+ * under a process: its own VFIO group or device when CURRENT is a vfio
+ * driver, and, whatever CURRENT is, the mdevs it parents (their groups or
+ * devices), which go with it.
+ */
+static int driver_change_held(struct vmdev_pci *pci, const char *current,
+			      enum vmdev_refusal *refusal, char **detail)
+{
+	struct vmdev_parent *parent;
+	struct vmdev_type *type;
+	struct vmdev_mdev *mdev;
+	int r;
+
+	if (is_vfio_driver(current)) {
+		r = group_check_held(pci->ctx, pci->iommu_group, pci->path, refusal, detail);
+		if (r < 0 || *refusal != VMDEV_REFUSAL_NONE)
+			return r;
+	}
+	if (!current || !pci->mdev_parent ||
+	    vmdev_parent_find(pci->ctx, pci->address, &parent) < 0)
+		return 0;
+	vmdev_type_foreach(parent, type) {
+		vmdev_type_mdev_foreach(type, mdev) {
+			char *held = NULL;
+
+			r = group_check_held(pci->ctx, mdev->iommu_group, mdev->path, refusal,
+					     &held);
+			if (r < 0)
+				return r;
+			if (*refusal != VMDEV_REFUSAL_NONE) {
+				r = asprintf(detail, "%s (through its mdev %s)", held, mdev->uuid);
+				free(held);
+				return r < 0 ? -ENOMEM : 0;
+			}
+		}
+	}
 	return 0;
 }
 
@@ -372,10 +412,7 @@ VMDEV_EXPORT int vmdev_pci_check_bind(struct vmdev_pci *pci, const char *driver,
 	}
 	if (!(flags & VMDEV_BIND_FORCE) && (text = host_use(pci)))
 		return refuse(refusal, detail, VMDEV_REFUSAL_IN_USE, text);
-	if (is_vfio_driver(current))
-		return group_check_held(pci->ctx, pci->iommu_group, pci->path, refusal,
-					detail);
-	return 0;
+	return driver_change_held(pci, current, refusal, detail);
 }
 
 /**
@@ -400,9 +437,7 @@ VMDEV_EXPORT int vmdev_pci_check_unbind(struct vmdev_pci *pci,
 	r = vmdev_pci_get_driver(pci, &current);
 	if (r < 0)
 		return r;
-	if (!is_vfio_driver(current))
-		return 0;
-	return group_check_held(pci->ctx, pci->iommu_group, pci->path, refusal, detail);
+	return driver_change_held(pci, current, refusal, detail);
 }
 
 static int refusal_errno(enum vmdev_refusal refusal)
@@ -587,7 +622,8 @@ static void drop_new_id(struct vmdev_pci *pci, const char *driver)
  * Returns 0; -EINVAL for a bad driver name; -EBUSY when another process
  * kept the device locked longer than the context's timeout; -ENOTSUP for a bridge or an
  * SR-IOV PF with VFs; -EBUSY for a device in use or held; -ENOENT when the
- * driver is neither registered nor loadable; -EIO when the device did not
+ * driver is neither registered nor loadable; -ENOPKG when its module loaded
+ * but registered no driver of that name; -EIO when the device did not
  * end on @driver (restored); -ENOTRECOVERABLE when, after that, its old
  * driver could not be restored either; or a write's error (restored).
  */
@@ -641,7 +677,10 @@ VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 	}
 
 	if (flags & VMDEV_BIND_NEW_ID) {
-		if (current)
+		/* with an override set, only that driver may take the device */
+		if (override && strcmp(override, driver) != 0)
+			r = set_override(pci, NULL);
+		if (r == 0 && current)
 			r = write_address(pci, current, "unbind");
 		if (r == 0)
 			r = bind_new_id(pci, driver, &added);
@@ -738,9 +777,11 @@ VMDEV_EXPORT int vmdev_pci_unbind(struct vmdev_pci *pci, unsigned int flags,
  *
  * Makes a group viable in one step: checks every PCI endpoint (bridges are
  * left on their drivers) before writing anything, binds them in address
- * order, and on any failure puts every device it moved back where it was.
+ * order, and on any failure puts every device that moved (also one a
+ * new_id bind took along) back where it was.
  *
- * Returns 0 or the first failing vmdev_pci_bind()'s error.
+ * Returns 0, the first failing vmdev_pci_bind()'s error, or
+ * -ENOTRECOVERABLE when a device could not be put back.
  */
 VMDEV_EXPORT int vmdev_group_bind(struct vmdev_group *group, const char *driver,
 				  unsigned int flags)
@@ -748,7 +789,7 @@ VMDEV_EXPORT int vmdev_group_bind(struct vmdev_group *group, const char *driver,
 	struct vmdev_member *m;
 	struct moved {
 		struct vmdev_pci *pci;
-		char *driver, *override;
+		char *driver, *override; /* as they were before any write */
 	} *moved = NULL;
 	size_t n = 0, cap = 0;
 	int r = 0;
@@ -766,32 +807,44 @@ VMDEV_EXPORT int vmdev_group_bind(struct vmdev_group *group, const char *driver,
 		if (r == 0)
 			r = refusal_errno(refusal);
 		if (r < 0)
-			return r;
+			goto out;
 		if (n == cap) {
 			struct moved *grown = realloc(moved, (cap = cap ? cap * 2 : 4) * sizeof(*moved));
 
 			if (!grown) {
-				free(moved);
-				return -ENOMEM;
+				r = -ENOMEM;
+				goto out;
 			}
 			moved = grown;
 		}
+		/* recorded up front: a new_id bind of one can take another */
 		moved[n].pci = m->pci;
 		moved[n].driver = NULL;
 		moved[n].override = NULL;
+		vmdev_pci_get_driver(m->pci, &moved[n].driver);
 		vmdev_pci_get_driver_override(m->pci, &moved[n].override);
 		n++;
 	}
 	for (size_t i = 0; i < n; i++) {
-		r = vmdev_pci_bind(moved[i].pci, driver, flags, &moved[i].driver);
-		if (r < 0) {
-			/* vmdev_pci_bind restored this one; undo the ones before */
-			for (size_t j = i; j-- > 0;)
-				if (!moved[j].driver || strcmp(moved[j].driver, driver))
-					restore(moved[j].pci, moved[j].driver, moved[j].override);
-			break;
+		r = vmdev_pci_bind(moved[i].pci, driver, flags, NULL);
+		if (r == 0)
+			continue;
+		/* vmdev_pci_bind restored this one; put back every other that moved */
+		for (size_t j = 0; j < n; j++) {
+			_cleanup_(freep) char *now = NULL;
+
+			if (j == i || group->ctx->dry_run)
+				continue;
+			vmdev_pci_get_driver(moved[j].pci, &now);
+			if ((now == NULL) == (moved[j].driver == NULL) &&
+			    (!now || strcmp(now, moved[j].driver) == 0))
+				continue;
+			if (!restore(moved[j].pci, moved[j].driver, moved[j].override))
+				r = -ENOTRECOVERABLE;
 		}
+		break;
 	}
+out:
 	for (size_t i = 0; i < n; i++) {
 		free(moved[i].driver);
 		free(moved[i].override);

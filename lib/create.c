@@ -13,14 +13,12 @@
 
 #include "private.h"
 
-#define MAX_GROUPS_SEEN 32
-
 struct mdev_wait {
 	char uuid[VMDEV_UUID_LEN];
 	char dir[64]; /* "/sys/bus/mdev/devices/UUID" */
 	bool udev;    /* udevd runs: wait for its events too */
 	bool mdev_bound_seen;
-	int groups_seen[MAX_GROUPS_SEEN];
+	int *groups_seen; /* every vfio group node udevd announced meanwhile */
 	size_t n_groups_seen;
 };
 
@@ -42,8 +40,14 @@ static void mdev_event(struct udev_device *dev, void *data)
 	if (!strcmp(subsystem, "mdev") && !strcmp(action, "bind") && !strcmp(name, w->uuid))
 		w->mdev_bound_seen = true;
 	if (!strcmp(subsystem, "vfio") && !strcmp(action, "add") &&
-	    vmdev_parse_group(name, &group) == 0 && w->n_groups_seen < MAX_GROUPS_SEEN)
+	    vmdev_parse_group(name, &group) == 0) {
+		int *grown = realloc(w->groups_seen, (w->n_groups_seen + 1) * sizeof(*grown));
+
+		if (!grown)
+			return; /* the wait then ends by its timeout */
+		w->groups_seen = grown;
 		w->groups_seen[w->n_groups_seen++] = (int)group;
+	}
 }
 
 static int mdev_ready(struct vmdev_ctx *ctx, void *data)
@@ -104,7 +108,10 @@ static int remove_and_wait(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
  *
  * Returns 0; -EINVAL for a malformed @uuid; -ENOSPC when no instance is
  * available (also when the kernel says so with ENOSPC, EUSERS or EDQUOT);
- * -EEXIST when the UUID is taken; -ETIMEDOUT; or the write's error.
+ * -EEXIST when the UUID is taken; -ETIMEDOUT (the mdev was removed again);
+ * -ENOTRECOVERABLE when it timed out and could not be removed either (it
+ * is left at /sys/bus/mdev/devices/UUID; @created names it); or the
+ * write's error.
  */
 VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 				   char created[VMDEV_UUID_LEN])
@@ -162,12 +169,16 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 		r = wait_until(ctx, monitor, mdev_ready, mdev_event, &w);
 		if (r < 0) {
 			err(ctx, "mdev %s not ready: %s; removing it", id, strerror(-r));
-			if (sysfs_exists_at(ctx->root_fd, w.dir + 1))
-				remove_and_wait(ctx, monitor, &w);
+			if (sysfs_exists_at(ctx->root_fd, w.dir + 1) &&
+			    remove_and_wait(ctx, monitor, &w) < 0) {
+				err(ctx, "mdev %s is left behind at %s", id, w.dir);
+				r = -ENOTRECOVERABLE;
+			}
 		}
 	}
+	free(w.groups_seen);
 	waiter_close(monitor);
-	if (r == 0 && created)
+	if ((r == 0 || r == -ENOTRECOVERABLE) && created)
 		memcpy(created, id, VMDEV_UUID_LEN);
 	return r;
 }

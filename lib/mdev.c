@@ -90,6 +90,16 @@ static int mdevs_append(struct vmdev_ctx *ctx, struct vmdev_mdev *mdev)
 	return 0;
 }
 
+/* Forget the mdevs from index FIRST on: a type or parent that failed
+ * half-way must leave none of its mdevs pointing at it. */
+static void mdevs_truncate(struct vmdev_ctx *ctx, size_t first)
+{
+	while (ctx->n_mdevs > first)
+		mdev_free(ctx->mdevs[--ctx->n_mdevs]);
+	if (ctx->n_mdevs)
+		ctx->mdevs[ctx->n_mdevs - 1]->next = NULL;
+}
+
 /*
  * The group behind DIR_FD/NAME (an iommu_group link), or -1 without one:
  * one readlinkat, no allocation.
@@ -194,6 +204,7 @@ static const char *type_attr(struct vmdev_type *type, unsigned int bit,
 
 static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
 {
+	size_t first;
 	struct vmdev_type **tail = &parent->types;
 	char **ids;
 	size_t count;
@@ -224,7 +235,17 @@ static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
 		type->id = ids[i];
 		ids[i] = NULL;
 		/* the usual case costs one open: the type's devices/ */
+		first = parent->ctx->n_mdevs;
 		r = type_scan_mdevs(type, devices);
+		if (r < 0 && r != -ENOMEM && r != -ENOENT && r != -ENOTDIR) {
+			/* unreadable (EACCES, ELOOP, ...): leave this type out */
+			info(parent->ctx, "skipping mdev type %s of %s: %s", type->id,
+			     parent->name, strerror(-r));
+			mdevs_truncate(parent->ctx, first);
+			type_free(type);
+			r = 0;
+			continue;
+		}
 		if (r == -ENOENT || r == -ENOTDIR) {
 			_cleanup_(closep) int type_fd = -1;
 
@@ -274,6 +295,7 @@ static int parent_new(struct vmdev_ctx *ctx, const char *name,
 		      struct vmdev_parent **out)
 {
 	struct vmdev_parent *parent;
+	size_t first;
 	int r;
 
 	*out = NULL;
@@ -296,9 +318,12 @@ static int parent_new(struct vmdev_ctx *ctx, const char *name,
 		goto err_free;
 	}
 	parent->iommu_group = link_group_at(parent->fd, "iommu_group");
+	first = ctx->n_mdevs;
 	r = parent_scan_types(parent, parent->fd);
-	if (r < 0)
+	if (r < 0) {
+		mdevs_truncate(ctx, first);
 		goto err_free;
+	}
 	*out = parent;
 	return 0;
 

@@ -103,6 +103,7 @@ def check_case(vmdevctl, examples, case):
         check_names(vmdevctl, root, name)
         check_dry_run(vmdevctl, root, name, live)
         check_host_use(vmdevctl, root, name, live)
+        check_odd_trees(vmdevctl, root, name, live)
         check_filters(vmdevctl, root, name, live)
         check_groups(vmdevctl, root, name, live)
         check_examples(examples, root, name, live)
@@ -237,6 +238,45 @@ def check_host_use(vmdevctl, root, name, live):
         os.unlink(os.path.join(copy, "proc/swaps"))
         rc, out, err = run([vmdevctl, "--root", copy, "-n", "bind", a])
         result(rc == 0, f"{name}: with nothing mounted the same bind goes ahead", f"rc={rc} {err}")
+
+
+def check_odd_trees(vmdevctl, root, name, live):
+    """What a kernel (or a process) may put in sysfs and /proc that the
+    recorded trees do not show: found by review, kept by these checks."""
+    import shutil
+    mtty = next((p for p in live["parents"] if p["parent"] == "mtty"), None)
+    if mtty is None or not live["list"]:
+        return
+    with tempfile.TemporaryDirectory(prefix="vmdev-odd-") as copy:
+        shutil.copytree(root, copy, symlinks=True, dirs_exist_ok=True)
+        types = os.path.join(copy, mtty["path"].lstrip("/"), "mdev_supported_types")
+        # bytes that are not UTF-8 in a description and in a holder's comm
+        with open(os.path.join(types, "mtty-1/description"), "wb") as f:
+            f.write(b"bad \xff\x01 desc\n")
+        g = live["groups"][0]["group"]
+        os.makedirs(os.path.join(copy, "proc/4242/fd"))
+        with open(os.path.join(copy, "proc/4242/comm"), "wb") as f:
+            f.write(b"q\xfeemu\n")
+        os.symlink(f"/dev/vfio/{g}", os.path.join(copy, "proc/4242/fd/7"))
+        for args in (["types", "-p", "mtty"], ["groups", str(g)], ["check", str(g)]):
+            p = subprocess.run(WRAPPER + [vmdevctl, "--root", copy, "--json", *args],
+                               capture_output=True)
+            try:
+                data = json.loads(p.stdout.decode("utf-8"))
+            except ValueError as e:
+                data = None
+                err = str(e)
+            result(data is not None, f"{name}: {' '.join(args)} --json stays valid UTF-8 JSON "
+                   "with odd bytes in sysfs and /proc", err if data is None else "")
+        # a type whose devices/ cannot be read (a loop) is left out, alone
+        dev = os.path.join(types, "mtty-2/devices")
+        shutil.rmtree(dev)
+        os.symlink("devices", dev)
+        rc, data, err = vmdevctl_json(vmdevctl, copy, "list")
+        others = [m["uuid"] for m in live["list"] if m["type"] != "mtty-2"]
+        result(rc == 0 and data is not None and [m["uuid"] for m in data] == others,
+               f"{name}: a type whose devices/ cannot be read is left out, the rest listed",
+               f"rc={rc} {err}")
 
 
 def check_filters(vmdevctl, root, name, live):

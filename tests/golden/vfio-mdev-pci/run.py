@@ -133,11 +133,14 @@ def check_groups(vmdevctl, root):
 def check_bind(vmdevctl, root):
     before = tree_digest(root)
     a = "0000:00:04.0"
-    want = (f"write {DRV}/vfio-pci/unbind {a}\n"
+    # its driver_override (vfio-pci) would keep vfio-mdev-pci from matching:
+    # cleared first (a failure restores it)
+    want = (f"write /sys/bus/pci/devices/{a}/driver_override\n"
+            f"write {DRV}/vfio-pci/unbind {a}\n"
             f"write {DRV}/vfio-mdev-pci/new_id 1af4 1000\n"
             f"write {DRV}/vfio-mdev-pci/remove_id 1af4 1000\n")
     rc, out, err = vm(vmdevctl, root, "-n", "bind", "-d", "vfio-mdev-pci", a)
-    result(rc == 0 and out == want, "bind -n -d vfio-mdev-pci: unbind, new_id, remove_id",
+    result(rc == 0 and out == want, "bind -n -d vfio-mdev-pci: clear override, unbind, new_id, remove_id",
            f"rc={rc} out={out!r} {err}")
     result("note:" in err and "new_id" in err and "1af4 1000" in err and "vmdevctl: note" in err,
            "bind -d vfio-mdev-pci names the new_id side effect on stderr", err)
@@ -214,6 +217,28 @@ def check_qemu_args(vmdevctl, root):
         "qemu-args --json", data)
 
 
+def check_held_children(vmdevctl, root):
+    """Taking a parent off its driver takes its mdevs along: a process
+    holding an mdev's group refuses the parent's unbind and rebind too."""
+    before = tree_digest(root)
+    parent, uuid, group = "0000:02:02.0", "0b0c1a7e-00a3-4000-8000-0000000000a3", 13
+    fd_dir = os.path.join(root, "proc/777/fd")
+    os.makedirs(fd_dir)
+    with open(os.path.join(root, "proc/777/comm"), "w") as f:
+        f.write("qemu\n")
+    os.symlink(f"/dev/vfio/{group}", os.path.join(fd_dir, "3"))
+    before = tree_digest(root)
+    for args, desc in ((["remove", uuid], "remove of the held mdev"),
+                       (["unbind", parent], "unbind of its parent"),
+                       (["bind", parent], "rebind of its parent to vfio-pci")):
+        rc, out, err = vm(vmdevctl, root, *args)
+        result(rc == 5 and out == "" and "qemu (pid 777)" in err,
+               f"{desc} is refused while the mdev is held, exit 5", f"rc={rc} {err}")
+    result(tree_digest(root) == before, "the refusals wrote nothing")
+    import shutil
+    shutil.rmtree(os.path.join(root, "proc/777"))
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -229,6 +254,7 @@ def main():
         check_bind(vmdevctl, root)
         check_create(vmdevctl, root)
         check_qemu_args(vmdevctl, root)
+        check_held_children(vmdevctl, root)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

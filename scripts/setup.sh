@@ -14,9 +14,10 @@ packages=(
 	libcmocka-dev valgrind bash-completion udev man-db
 	# fuzzing (tests/fuzz: clang's libFuzzer), setpriv (tests/fault)
 	clang libclang-rt-14-dev util-linux
-	# the real-kernel tier (tests/vm): QEMU, busybox guest, kernel modules
+	# the real-kernel tier (tests/vm): QEMU, busybox guest, kernel modules,
+	# and mdevctl, the peer the guest compares vmdevctl's list and types with
 	qemu-system-x86 busybox-static cpio kmod make bc xz-utils zstd dwarves
-	flex bison libelf-dev libssl-dev
+	flex bison libelf-dev libssl-dev mdevctl
 )
 missing=()
 for p in "${packages[@]}"; do

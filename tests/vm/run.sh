@@ -272,8 +272,9 @@ if [ -d "$BUILDDIR" ]; then
 else
 	log "note: BUILDDIR $BUILDDIR does not exist: no project binaries in the guest"
 fi
-# udevd, for the guest tests of waiting on udev (guest/35-udevd.sh)
-for b in /lib/systemd/systemd-udevd /bin/udevadm; do
+# udevd, for the guest tests of waiting on udev (guest/35-udevd.sh), and
+# Debian's mdevctl, the peer guest/25-peer.sh compares vmdevctl with
+for b in /lib/systemd/systemd-udevd /bin/udevadm /usr/bin/mdevctl; do
 	[ -x "$b" ] && bins+=("$b")
 done
 for b in $EXTRA_BINS; do

@@ -61,8 +61,11 @@ static int refused(struct vmdev_pci *pci, const char *driver, enum vmdev_refusal
 		fail(0, "cannot bind %s to %s: %s", address, driver, detail);
 		return EXIT_FAILED;
 	case VMDEV_REFUSAL_IN_USE:
-		fail(0, "cannot bind %s to %s: %s (--force takes it anyway)", address,
-		     driver ? driver : "", detail);
+		if (driver)
+			fail(0, "cannot bind %s to %s: %s (--force takes it anyway)", address,
+			     driver, detail);
+		else
+			fail(0, "cannot unbind %s: %s (--force takes it anyway)", address, detail);
 		return EXIT_BUSY;
 	case VMDEV_REFUSAL_HELD:
 		fail(0, "cannot %s %s: it is in use by %s (VFIO group %d or its mdevs); stop that first",
@@ -324,7 +327,8 @@ int cmd_bind(struct cli *cli)
 
 int cmd_unbind(struct cli *cli)
 {
-	unsigned int flags = cli->no_probe ? VMDEV_UNBIND_NO_PROBE : 0;
+	unsigned int flags = (cli->no_probe ? VMDEV_UNBIND_NO_PROBE : 0) |
+			     (cli->force ? VMDEV_UNBIND_FORCE : 0);
 	struct vmdev_pci **pcis;
 	json_object *array;
 	int r;
@@ -336,7 +340,7 @@ int cmd_unbind(struct cli *cli)
 		enum vmdev_refusal why;
 		char *detail = NULL;
 
-		r = vmdev_pci_check_unbind(pcis[i], &why, &detail);
+		r = vmdev_pci_check_unbind(pcis[i], flags, &why, &detail);
 		r = r < 0 ? fail(r, "cannot check %s", vmdev_pci_get_address(pcis[i]))
 			  : refused(pcis[i], NULL, why, detail);
 		free(detail);

@@ -33,7 +33,7 @@ static const struct command commands[] = {
 	  "remove mdevs, return once they are gone" },
 	{ "bind", cmd_bind, "dGNF", "bind [-d DRIVER] [--group] [--new-id] [--force] ADDRESS...",
 	  "bind PCI devices to DRIVER (default vfio-pci)" },
-	{ "unbind", cmd_unbind, "P", "unbind [--no-probe] ADDRESS...",
+	{ "unbind", cmd_unbind, "PF", "unbind [--no-probe] [--force] ADDRESS...",
 	  "give PCI devices back to their host driver" },
 	{ "monitor", cmd_monitor, "", "monitor",
 	  "print mdev and PCI driver events until SIGINT or SIGTERM" },
@@ -125,6 +125,24 @@ static void list_opts(const struct command *cmd)
 	for (const struct option *o = long_options; cmd && o->name; o++)
 		if (o->val < 0x100 && o->val != 'h' && strchr(cmd->options, o->val))
 			printf("--%s\n", o->name);
+}
+
+/* How the user knows option OPT: "-p", or "--group" for a long-only one. */
+static const char *option_name(int opt)
+{
+	static char name[32];
+
+	if (strchr(short_options, opt)) {
+		snprintf(name, sizeof(name), "-%c", opt);
+		return name;
+	}
+	for (const struct option *o = long_options; o->name; o++) {
+		if (o->val == opt) {
+			snprintf(name, sizeof(name), "--%s", o->name);
+			return name;
+		}
+	}
+	return "?";
 }
 
 /* A global option given without "=VALUE" whose value is the next argument:
@@ -313,8 +331,8 @@ static int run(int argc, char **argv)
 					  shown(argv[optind - 1]));
 		default:
 			if (!cmd || !strchr(cmd->options, opt))
-				return fail_usage("option -%c is not for %s (see vmdevctl help %s)",
-						  opt, cmd ? cmd->name : "this command",
+				return fail_usage("option %s is not for %s (see vmdevctl help %s)",
+						  option_name(opt), cmd ? cmd->name : "this command",
 						  cmd ? cmd->name : "");
 			r = take_option(&cli, opt, optarg);
 			if (r)

@@ -240,6 +240,7 @@ int vmdev_mdev_remove(struct vmdev_mdev *mdev);
 #define VMDEV_BIND_NEW_ID (1u << 0) /* bind through drivers/DRIVER/new_id */
 #define VMDEV_BIND_FORCE (1u << 1)  /* bind a device the host visibly uses */
 #define VMDEV_UNBIND_NO_PROBE (1u << 0) /* leave the device without a driver */
+#define VMDEV_UNBIND_FORCE (1u << 1)    /* unbind a device the host visibly uses */
 
 /* Why a bind (or unbind) would be refused before anything is written. */
 enum vmdev_refusal {
@@ -256,7 +257,8 @@ int vmdev_driver_lookup(struct vmdev_ctx *ctx, const char *driver,
 int vmdev_pci_check_bind(struct vmdev_pci *pci, const char *driver,
 			 unsigned int flags, enum vmdev_refusal *refusal,
 			 char **detail);
-int vmdev_pci_check_unbind(struct vmdev_pci *pci, enum vmdev_refusal *refusal,
+int vmdev_pci_check_unbind(struct vmdev_pci *pci, unsigned int flags,
+			   enum vmdev_refusal *refusal,
 			   char **detail);
 int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 		   unsigned int flags, char **previous);

@@ -418,15 +418,22 @@ VMDEV_EXPORT int vmdev_pci_check_bind(struct vmdev_pci *pci, const char *driver,
 /**
  * vmdev_pci_check_unbind - whether unbinding @pci would be refused
  * @pci: the device
- * @refusal: receives VMDEV_REFUSAL_HELD when the device is on a vfio driver
- *           and a process holds its group or device open, else NONE
- * @detail: receives the holders, a string the caller frees, or NULL
+ * @flags: VMDEV_UNBIND_FORCE to accept a device the host visibly uses
+ * @refusal: receives VMDEV_REFUSAL_HELD when a process holds the device's
+ *           VFIO group or device (on a vfio driver) or one of its mdevs
+ *           open; VMDEV_REFUSAL_IN_USE, without VMDEV_UNBIND_FORCE, when
+ *           the device is on a host driver and the host visibly uses it
+ *           (a network interface up, a mounted block device below it, the
+ *           boot VGA device); else VMDEV_REFUSAL_NONE
+ * @detail: receives a description (holders, or the use), a string the
+ *          caller frees, or NULL
  *
  * Returns 0 or a negative errno.
  */
-VMDEV_EXPORT int vmdev_pci_check_unbind(struct vmdev_pci *pci,
+VMDEV_EXPORT int vmdev_pci_check_unbind(struct vmdev_pci *pci, unsigned int flags,
 					enum vmdev_refusal *refusal, char **detail)
 {
+	char *text;
 	_cleanup_(freep) char *current = NULL;
 	int r;
 
@@ -437,7 +444,14 @@ VMDEV_EXPORT int vmdev_pci_check_unbind(struct vmdev_pci *pci,
 	r = vmdev_pci_get_driver(pci, &current);
 	if (r < 0)
 		return r;
-	return driver_change_held(pci, current, refusal, detail);
+	r = driver_change_held(pci, current, refusal, detail);
+	if (r < 0 || *refusal != VMDEV_REFUSAL_NONE)
+		return r;
+	/* taking a device from its host driver while the host uses it */
+	if (!(flags & VMDEV_UNBIND_FORCE) && current && !is_vfio_driver(current) &&
+	    strcmp(current, "pci-stub") != 0 && (text = host_use(pci)))
+		return refuse(refusal, detail, VMDEV_REFUSAL_IN_USE, text);
+	return 0;
 }
 
 static int refusal_errno(enum vmdev_refusal refusal)
@@ -742,12 +756,12 @@ VMDEV_EXPORT int vmdev_pci_unbind(struct vmdev_pci *pci, unsigned int flags,
 	r = pci_lock(pci, &lock);
 	if (r < 0)
 		return r;
-	r = vmdev_pci_check_unbind(pci, &refusal, &detail);
+	r = vmdev_pci_check_unbind(pci, flags, &refusal, &detail);
 	if (r < 0)
 		return r;
 	if (refusal != VMDEV_REFUSAL_NONE) {
-		info(pci->ctx, "not unbinding %s: held by %s", pci->address, detail);
-		return -EBUSY;
+		info(pci->ctx, "not unbinding %s: %s", pci->address, detail);
+		return refusal_errno(refusal);
 	}
 	r = vmdev_pci_get_driver(pci, &current);
 	if (r < 0)

@@ -151,7 +151,7 @@ def cases(copy, afile):
     c("list with a positional argument", ["list", "mtty"], 2, ["'mtty'"])
     c("list with a positional argument with a newline", ["list", NEWLINE], 2, ["'mt\\x0aty'"])
     c("list -g (an option of devices)", ["list", "-g", "1"], 2, ["-g is not for list"])
-    c("list --group (an option of bind)", ["list", "--group"], 2, ["-G is not for list"])
+    c("list --group (an option of bind)", ["list", "--group"], 2, ["--group is not for list"])
     # --- types
     c("types -p unknown", ["types", "-p", "nosuch"], 3, ["'nosuch'"])
     c("types -t unknown", ["types", "-t", "nosuch-type"], 3, ["'nosuch-type'"])
@@ -243,13 +243,13 @@ def cases(copy, afile):
     c("bind -d unknown", ["bind", "-d", "nosuchdriver", "00:03.0"], 3, ["'nosuchdriver'"])
     c("bind -d non-UTF-8", ["bind", "-d", NONUTF8, "00:03.0"], 3, ["mtty\\xff\\xfe"])
     c("bind -d twice", ["bind", "-d", "vfio-pci", "-d", "pci-stub", "00:03.0"], 2, ["-d given twice"])
-    c("bind --no-probe (an option of unbind)", ["bind", "--no-probe", "00:03.0"], 2, ["-P is not for bind"])
+    c("bind --no-probe (an option of unbind)", ["bind", "--no-probe", "00:03.0"], 2, ["--no-probe is not for bind"])
     c("bind a bridge (refused: exit 1)", ["bind", "0000:01:00.0"], 1, ["0000:01:00.0", "bridge"])
     # --- unbind
     c("unbind without an address", ["unbind"], 2, ["needs a PCI address"])
     c("unbind a malformed address", ["unbind", "0000:00:02.0.0"], 2, ["'0000:00:02.0.0'"])
     c("unbind an unknown address", ["unbind", "0000:00:1e.0"], 3, ["0000:00:1e.0"])
-    c("unbind --force (an option of bind)", ["unbind", "--force", "00:02.0"], 2, ["-F is not for unbind"])
+    c("remove --force (an option of bind and unbind)", ["remove", "--force", "0b0c1a7e-0001-4000-8000-000000000001"], 2, ["--force is not for remove"])
     c("unbind -d (an option of bind)", ["unbind", "-d", "vfio-pci", "00:02.0"], 2, ["-d is not for unbind"])
     # --- monitor
     c("monitor with a positional argument", ["monitor", "now"], 2, ["'now'"])

@@ -213,6 +213,13 @@ def check_host_use(vmdevctl, root, name, live):
             rc, out, err = run([vmdevctl, "--root", copy, "-n", "bind", "--force", a])
             result(rc == 0 and "driver_override vfio-pci" in out,
                    f"{name}: bind --force of the {label} device goes ahead", f"rc={rc} {err}")
+            rc, out, err = run([vmdevctl, "--root", copy, "unbind", "--no-probe", a])
+            result(rc == 5 and out == "" and want in err and err.startswith("vmdevctl: cannot unbind"),
+                   f"{name}: unbind of the {label} device from its host driver exits 5",
+                   f"rc={rc} {err}")
+            rc, out, err = run([vmdevctl, "--root", copy, "-n", "unbind", "--force", a])
+            result(rc == 0 and f"/unbind {a}" in out,
+                   f"{name}: unbind --force of the {label} device goes ahead", f"rc={rc} {err}")
         os.unlink(os.path.join(devdir, "boot_vga"))
         # a disk and its partition below the device, as the kernel shows them
         disk = os.path.join(devdir, "host0/target0:0:0/0:0:0:0/block/sda")

@@ -158,6 +158,10 @@ if [ -n "$IF" ] && ip link set "$IF" up 2>/dev/null; then
 	check_eq "bind of a NIC whose interface $IF is up exits 5" 5 $RC
 	check_match "the refusal names the interface and --force" "*network interface $IF is up (--force takes it anyway)*" "$ERR"
 	check_eq "the refused bind changed nothing" "$s" "$(state)"
+	run vmdevctl unbind --no-probe $NIC_A
+	check_eq "unbind of a NIC whose interface $IF is up exits 5" 5 $RC
+	check_match "the unbind refusal names the interface" "*cannot unbind $NIC_A: network interface $IF is up*" "$ERR"
+	check_eq "the refused unbind changed nothing" "$s" "$(state)"
 	run vmdevctl bind --force $NIC_A
 	check_eq "bind --force takes it anyway" "0 vfio-pci" "$RC $(drv_of $NIC_A)"
 	vmdevctl -q unbind $NIC_A

@@ -14,16 +14,16 @@ contents, modes and link targets, before and after). Prints TAP-like lines
 and 'N passed, M failed'; exits 1 on any failure.
 VMDEV_TEST_WRAPPER (e.g. valgrind ...) wraps every run.
 """
-import hashlib
 import os
 import shlex
 import subprocess
 import sys
 import tarfile
 import tempfile
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tap import finish, result, tree_digest  # noqa: E402
 
 WRAPPER = shlex.split(os.environ.get("VMDEV_TEST_WRAPPER", ""))
-passed = failed = xfailed = 0
 
 # values from the recorded tree (tests/golden/mdev-nonviable)
 U1 = "0b0c1a7e-0001-4000-8000-000000000001"       # an mdev of mtty/mtty-1
@@ -39,40 +39,6 @@ BAD_UTF8_LEAD = os.fsdecode(b"\xc3(")
 # the fix is to pass it through shown() (cli/vmdevctl.c) as the other
 # commands do. An expected failure is reported, not counted; once fixed
 # the case shows XPASS and its mark can go.
-
-
-def result(ok, desc, detail="", xfail=None):
-    global passed, failed, xfailed
-    if xfail and not ok:
-        xfailed += 1
-        print(f"not ok - {desc} # TODO known ({xfail}): {detail}")
-    elif xfail:
-        passed += 1
-        print(f"ok - {desc} # XPASS: fixed, drop the xfail mark")
-    elif ok:
-        passed += 1
-        print(f"ok - {desc}")
-    else:
-        failed += 1
-        print(f"not ok - {desc}" + (f": {detail}" if detail else ""))
-
-
-def tree_sum(root):
-    """Checksum of everything under ROOT: paths, types, modes, contents, links."""
-    h = hashlib.sha256()
-    for d, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(dirs + files):
-            p = os.path.join(d, name)
-            st = os.lstat(p)
-            h.update(os.fsencode(os.path.relpath(p, root)) + b"\0")
-            h.update(f"{st.st_mode:o} {st.st_uid} {st.st_size}\0".encode())
-            if os.path.islink(p):
-                h.update(os.fsencode(os.readlink(p)) + b"\0")
-            elif os.path.isfile(p):
-                with open(p, "rb") as f:
-                    h.update(f.read())
-    return h.hexdigest()
 
 
 # (description, argv after "vmdevctl --root COPY", exit code, substrings of the
@@ -271,7 +237,7 @@ def main():
         afile = os.path.join(tmp, "a-file")
         with open(afile, "w") as f:
             f.write("not a directory\n")
-        before = tree_sum(copy)
+        before = tree_digest(copy)
         all_cases = cases(copy, afile)
         base_env = {k: v for k, v in os.environ.items()
                     if k not in ("VMDEV_ROOT", "VMDEV_TIMEOUT", "VMDEV_LOG")}
@@ -298,14 +264,13 @@ def main():
             for n in needles:
                 if n not in text:
                     problems.append(f"stderr lacks {n[:80]!r}: {text[:300]!r}")
-            now = tree_sum(copy)
+            now = tree_digest(copy)
             if now != before:
                 problems.append("the tree under --root changed")
                 before = now
             result(not problems, f"{' '.join(args)[:60]!r}: {desc}", "; ".join(problems), xfail)
         print(f"# {len(all_cases)} bad inputs")
-    print(f"{passed} passed, {failed} failed" + (f", {xfailed} known failures" if xfailed else ""))
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

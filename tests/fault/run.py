@@ -12,7 +12,6 @@ what the tree's files hold afterwards (the library writes with O_TRUNC, as
 a shell does, so a file holds the last value written). Prints TAP-like
 lines and 'N passed, M failed'; exits 1 on any failure.
 """
-import hashlib
 import json
 import os
 import shutil
@@ -20,43 +19,16 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tap import finish, result, tree_digest  # noqa: E402
 
-passed = failed = xfailed = faults = 0
+faults = 0
 U1 = "0b0c1a7e-0001-4000-8000-000000000001"
 U2 = "0b0c1a7e-0002-4000-8000-000000000002"
 NIC_B = "0000:00:03.0"
 # Known, reported to the lead (read path, lib/group.c and cli/groups.c):
 # group_scan_members()'s error is dropped, so a group whose devices/ cannot
 # be listed shows as an empty group, "viable", and check exits 0.
-
-
-def result(ok, desc, detail="", xfail=None):
-    global passed, failed, xfailed
-    if xfail and not ok:
-        xfailed += 1
-        print(f"not ok - {desc} # TODO known ({xfail}): {detail}")
-    elif ok:
-        passed += 1
-        print(f"ok - {desc}" + (" # XPASS: fixed, drop the xfail mark" if xfail else ""))
-    else:
-        failed += 1
-        print(f"not ok - {desc}" + (f": {detail}" if detail else ""))
-
-
-def tree_sum(root):
-    h = hashlib.sha256()
-    for d, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(dirs + files):
-            p = os.path.join(d, name)
-            st = os.lstat(p)
-            h.update(os.fsencode(os.path.relpath(p, root)) + b"\0" + f"{st.st_mode:o}\0".encode())
-            if os.path.islink(p):
-                h.update(os.fsencode(os.readlink(p)))
-            elif os.path.isfile(p):
-                with open(p, "rb") as f:
-                    h.update(f.read())
-    return h.hexdigest()
 
 
 class Env:
@@ -126,7 +98,7 @@ def main():
         os.chmod(tmp, 0o755)
         e = Env(*sys.argv[1:], tmp)
         base = e.fresh()
-        before = tree_sum(base)
+        before = tree_digest(base)
 
         # ---- a device vanishing while listed (ENOENT between readdir and the reads)
         def vanish(pattern):
@@ -173,7 +145,7 @@ def main():
                    f"rc={rc} err={err!r}")
         rc, out, err, _ = e.run(base, ["devices", NIC_B], "read:EIO:1:0:*/config")
         result(rc == 0 and NIC_B in out, "devices: EIO reading config falls back to the class code", f"rc={rc}")
-        result(tree_sum(base) == before, "read faults changed nothing under the root")
+        result(tree_digest(base) == before, "read faults changed nothing under the root")
 
         # ---- permission denied on a write: exit 4, one clear line
         for args, fault, what in [
@@ -251,7 +223,7 @@ def main():
         # ---- an unprivileged user against a root-owned copy: exit 4
         if os.geteuid() == 0 and shutil.which("setpriv"):
             root = e.fresh()
-            snap = tree_sum(root)
+            snap = tree_digest(root)
             rc, out, err, _ = e.run(root, ["list"], user="nobody")
             result(rc == 0 and U1 in out, "as nobody: list reads a root-owned tree", f"rc={rc} err={err!r}")
             for args, what in [
@@ -264,12 +236,11 @@ def main():
                 rc, out, err, _ = e.run(root, args, user="nobody")
                 result(rc == 4 and one_line(err) and what in err and "Permission denied" in err and not out,
                        f"as nobody: {' '.join(args)}: exit 4, '{what}: Permission denied'", f"rc={rc} err={err!r}")
-            result(tree_sum(root) == snap, "as nobody: nothing under the root changed")
+            result(tree_digest(root) == snap, "as nobody: nothing under the root changed")
         else:
             print("skip - as nobody: needs root and setpriv")
         print(f"# {faults} faults injected")
-    print(f"{passed} passed, {failed} failed" + (f", {xfailed} known failures" if xfailed else ""))
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

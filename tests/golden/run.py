@@ -16,24 +16,15 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tap import finish, result, tree_digest  # noqa: E402
 
 COMMANDS = ["list", "types", "parents", "devices", "groups"]
 # names come from the host's udev hardware database, not from the tree
 HOST_KEYS = {"devices": ("vendor_name", "device_name")}
 
-passed = failed = 0
 # e.g. "valgrind --error-exitcode=99 ...": wraps every vmdevctl and example run
 WRAPPER = shlex.split(os.environ.get("VMDEV_TEST_WRAPPER", ""))
-
-
-def result(ok, desc, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {desc}")
-    else:
-        failed += 1
-        print(f"not ok - {desc}" + (f": {detail}" if detail else ""))
 
 
 def run(cmd, env=None):
@@ -123,23 +114,6 @@ def check_names(vmdevctl, root, name):
         if d["vendor"] in KNOWN_VENDORS:
             result(d["vendor_name"] == want,
                    f"{name}: devices {d['address']} vendor_name from the hwdb", d["vendor_name"])
-
-
-def tree_digest(root):
-    """Every path, link target and file content under ROOT."""
-    import hashlib
-    h = hashlib.sha256()
-    for d, dirs, files in sorted(os.walk(root)):
-        dirs.sort()
-        for f in sorted(files + [x for x in dirs if os.path.islink(os.path.join(d, x))]):
-            p = os.path.join(d, f)
-            h.update(p.encode())
-            if os.path.islink(p):
-                h.update(os.readlink(p).encode())
-            elif os.path.isfile(p):
-                with open(p, "rb") as fh:
-                    h.update(fh.read())
-    return h.hexdigest()
 
 
 def check_dry_run(vmdevctl, root, name, live):
@@ -367,8 +341,7 @@ def main():
     vmdevctl, examples = sys.argv[1], sys.argv[2]
     for case in sys.argv[3:]:
         check_case(vmdevctl, examples, case)
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed > 0 else 1
+    return finish()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from run import run, first_difference, strip_host_keys, tree_digest  # noqa: E402
+from run import run, first_difference, strip_host_keys  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
+from tap import finish, result, tree_digest  # noqa: E402
 
 COMMANDS = ["list", "types", "parents", "devices", "groups"]
 M1 = "0b0c1a7e-00a1-4000-8000-0000000000a1"  # on 0000:00:03.0, alone in group 2
@@ -27,17 +29,6 @@ T_OLD = "vfio-mdev-pci-type1"
 T_BAD = "vfio-mdev-pci-1af4:1001:1af4:0002:010000:00"
 DRV = "/sys/bus/pci/drivers"
 
-passed = failed = 0
-
-
-def result(ok, desc, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {desc}")
-    else:
-        failed += 1
-        print(f"not ok - {desc}" + (f": {detail}" if detail else ""))
 
 
 def vm(vmdevctl, root, *args):
@@ -255,8 +246,7 @@ def main():
         check_create(vmdevctl, root)
         check_qemu_args(vmdevctl, root)
         check_held_children(vmdevctl, root)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

@@ -83,21 +83,48 @@ static inline bool word_special(uint64_t w)
 }
 
 /* json-c's escaping: \" \\ \b \f \n \r \t, other controls as \u00xx, '/' as is */
-static void put_escaped(struct jout *j, const char *s);
+static void put_escaped(struct jout *j, const char *s, size_t len);
+
+/* Whether the LEN bytes at S need neither escaping nor a UTF-8 check:
+ * ASCII without controls, quotes or backslashes, 8 bytes at a time. */
+static bool plain_ascii(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (word_special(w) || (w & HIGHS))
+			return false;
+	}
+	for (; i < len; i++)
+		if (special[(unsigned char)s[i]] || ((unsigned char)s[i] & 0x80))
+			return false;
+	return true;
+}
 
 /* S as a JSON string; bytes that are not UTF-8 become U+FFFD first */
 static void put_string(struct jout *j, const char *s)
 {
-	char *clean = utf8_sanitized(s);
+	size_t len = strlen(s);
+	char *clean;
 
-	put_escaped(j, clean ? clean : s);
+	if (plain_ascii(s, len)) { /* the usual case, one pass */
+		PUT_LITERAL(j, "\"");
+		put(j, s, len);
+		PUT_LITERAL(j, "\"");
+		return;
+	}
+	clean = utf8_sanitized(s);
+	put_escaped(j, clean ? clean : s, clean ? strlen(clean) : len);
 	free(clean);
 }
 
-static void put_escaped(struct jout *j, const char *s)
+static void put_escaped(struct jout *j, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t len = strlen(s), i = 0;
+	size_t i = 0;
 	const char *run = s;
 
 	/* the usual case: nothing to escape, found 8 bytes at a time */

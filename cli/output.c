@@ -78,10 +78,16 @@ char *utf8_sanitized(const char *s)
 	char *out, *o;
 	size_t n;
 
-	while (*p && (n = utf8_length(p)) > 0)
+	for (;;) {
+		while (*p && *p < 0x80) /* the usual case: ASCII */
+			p++;
+		if (!*p)
+			return NULL;
+		n = utf8_length(p);
+		if (n == 0)
+			break;
 		p += n;
-	if (!*p)
-		return NULL;
+	}
 	out = malloc(3 * strlen(s) + 1); /* a byte becomes at most 3 */
 	if (!out)
 		return NULL;

@@ -42,8 +42,8 @@ static int find_devices(struct cli *cli, const char *command, struct vmdev_pci *
 }
 
 /* A refusal as one error line with its hint; returns the exit code. */
-static int refused(struct vmdev_pci *pci, const char *driver, enum vmdev_refusal why,
-		   const char *detail)
+static int refused_code(struct vmdev_pci *pci, const char *driver, enum vmdev_refusal_kind why,
+			const char *detail)
 {
 	const char *address = vmdev_pci_get_address(pci);
 	int group = vmdev_pci_get_iommu_group(pci);
@@ -76,16 +76,31 @@ static int refused(struct vmdev_pci *pci, const char *driver, enum vmdev_refusal
 	}
 }
 
+/* A refusal from the library, worded; returns the exit code. */
+static int refused(struct vmdev_pci *pci, const char *driver,
+		   const struct vmdev_refusal *refusal)
+{
+	enum vmdev_refusal_kind why = vmdev_refusal_get_kind(refusal);
+	char *detail;
+	int code;
+
+	if (why == VMDEV_REFUSAL_NONE)
+		return EXIT_OK;
+	detail = refusal_text(refusal, pci, driver);
+	code = refused_code(pci, driver, why, detail ? detail : "?");
+	free(detail);
+	return code;
+}
+
 static int check_bind(struct vmdev_pci *pci, const char *driver, unsigned int flags)
 {
-	enum vmdev_refusal why;
-	char *detail = NULL;
-	int r = vmdev_pci_check_bind(pci, driver, flags, &why, &detail);
+	struct vmdev_refusal *refusal = NULL;
+	int r = vmdev_pci_check_bind(pci, driver, flags, &refusal);
 
 	if (r < 0)
 		return fail(r, "cannot check %s", vmdev_pci_get_address(pci));
-	r = refused(pci, driver, why, detail);
-	free(detail);
+	r = refused(pci, driver, refusal);
+	vmdev_refusal_free(refusal);
 	return r;
 }
 
@@ -98,7 +113,8 @@ static void note_new_id(struct cli *cli, struct vmdev_pci *pci, const char *driv
 			unsigned int flags)
 {
 	unsigned int vendor = vmdev_pci_get_vendor(pci), device = vmdev_pci_get_device(pci);
-	struct vmdev_pci *other;
+	struct vmdev_pci **peers = NULL;
+	size_t n_peers = 0;
 	char *current = NULL;
 	bool has_table = true, any = false;
 
@@ -116,17 +132,13 @@ static void note_new_id(struct cli *cli, struct vmdev_pci *pci, const char *driv
 	fprintf(stderr, "vmdevctl: note: %s%s is bound through new_id \"%04x %04x\": every other device with those ids and no driver gets bound to %s too",
 		vmdev_pci_get_address(pci), flags & VMDEV_BIND_NEW_ID ? "" : " (the driver has no id table)",
 		vendor, device, driver);
-	vmdev_pci_foreach(cli->ctx, other) {
-		char *drv = NULL;
-
-		if (other == pci || vmdev_pci_get_vendor(other) != vendor ||
-		    vmdev_pci_get_device(other) != device)
-			continue;
-		if (vmdev_pci_get_driver(other, &drv) == 0 && !drv) {
-			fprintf(stderr, "%s%s", any ? ", " : " (now: ", vmdev_pci_get_address(other));
+	/* the devices the kernel's new_id match and the driver's probe take */
+	if (vmdev_pci_get_new_id_peers(pci, driver, &peers, &n_peers) == 0) {
+		for (size_t i = 0; i < n_peers; i++) {
+			fprintf(stderr, "%s%s", any ? ", " : " (now: ", vmdev_pci_get_address(peers[i]));
 			any = true;
 		}
-		free(drv);
+		free(peers);
 	}
 	fprintf(stderr, "%s; the dynamic id is removed again afterwards\n", any ? ")" : "");
 }
@@ -337,13 +349,12 @@ int cmd_unbind(struct cli *cli)
 	if (r)
 		return r;
 	for (int i = 0; i < cli->n_args && !r; i++) {
-		enum vmdev_refusal why;
-		char *detail = NULL;
+		struct vmdev_refusal *refusal = NULL;
 
-		r = vmdev_pci_check_unbind(pcis[i], flags, &why, &detail);
+		r = vmdev_pci_check_unbind(pcis[i], flags, &refusal);
 		r = r < 0 ? fail(r, "cannot check %s", vmdev_pci_get_address(pcis[i]))
-			  : refused(pcis[i], NULL, why, detail);
-		free(detail);
+			  : refused(pcis[i], NULL, refusal);
+		vmdev_refusal_free(refusal);
 	}
 	array = json_object_new_array();
 	for (int i = 0; i < cli->n_args && !r; i++) {

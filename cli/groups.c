@@ -57,21 +57,41 @@ static char *spoil_reason(struct vmdev_group *group, struct vmdev_member *member
 	return r < 0 ? NULL : reason;
 }
 
+/* An mdev without a driver: its group has no /dev/vfio node to hand out. */
+static char *unbound_mdev_reason(struct vmdev_member *member)
+{
+	struct vmdev_mdev *mdev = vmdev_member_get_mdev(member);
+	const char *uuid = vmdev_member_get_name(member);
+	char *driver = NULL, *reason = NULL;
+	int r;
+
+	if (mdev && vmdev_parent_get_mdev_driver(vmdev_mdev_get_parent(mdev), &driver) == 0)
+		r = asprintf(&reason, "mdev %s has no driver, so its group has no /dev/vfio node: bind it to %s (echo %s > /sys/bus/mdev/drivers/%s/bind)",
+			     uuid, driver, uuid, driver);
+	else
+		r = asprintf(&reason, "mdev %s has no driver, so its group has no /dev/vfio node: bind it to its parent's mdev driver (see /sys/bus/mdev/drivers)",
+			     uuid);
+	free(driver);
+	return r < 0 ? NULL : reason;
+}
+
 /* What the verdict does not show (a split group, a parent not alone for
  * its IOMMU-backed mdev): never changes the verdict or the exit code. */
 static json_object *group_warnings_json(struct vmdev_group *group)
 {
 	json_object *array = json_object_new_array();
-	char **warnings = NULL;
-	size_t n = 0;
+	struct vmdev_warning *first = NULL, *w;
 
-	if (vmdev_group_get_warnings(group, &warnings, &n) < 0)
+	if (vmdev_group_get_warnings(group, &first) < 0)
 		return array;
-	for (size_t i = 0; i < n; i++) {
-		json_object_array_add(array, json_string(warnings[i]));
-		free(warnings[i]);
+	vmdev_warning_foreach(first, w) {
+		char *text = warning_text(group, w);
+
+		if (text)
+			json_object_array_add(array, json_string(text));
+		free(text);
 	}
-	free(warnings);
+	vmdev_warnings_free(first);
 	return array;
 }
 
@@ -106,8 +126,9 @@ json_object *group_to_json(struct vmdev_group *group, bool *viable, int *error)
 		     vmdev_verdict_is_ok(verdict);
 		if (!ok) {
 			*viable = false;
-			reason = driver ? spoil_reason(group, m, driver)
-					: strdup("its driver cannot be read");
+			reason = verdict == VMDEV_VERDICT_MDEV_UNBOUND ? unbound_mdev_reason(m)
+				 : driver ? spoil_reason(group, m, driver)
+					  : strdup("its driver cannot be read");
 		}
 		json_add_string(d, "kind", kind_name(vmdev_member_get_kind(m)));
 		json_add_string(d, "address", vmdev_member_get_name(m));

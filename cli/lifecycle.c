@@ -11,7 +11,8 @@ int cmd_create(struct cli *cli)
 {
 	struct vmdev_parent *parent;
 	struct vmdev_type *type;
-	char uuid[VMDEV_UUID_LEN];
+	struct vmdev_mdev *mdev = NULL;
+	const char *uuid;
 	unsigned int left = 0;
 	int r;
 
@@ -32,7 +33,8 @@ int cmd_create(struct cli *cli)
 		     shown(cli->parent), shown(cli->parent));
 		return EXIT_NOT_FOUND;
 	}
-	r = vmdev_mdev_create(type, cli->uuid, uuid);
+	r = vmdev_mdev_create(type, cli->uuid, &mdev);
+	uuid = mdev ? vmdev_mdev_get_uuid(mdev) : "(unknown)";
 	switch (r) {
 	case 0:
 		break;
@@ -78,9 +80,8 @@ int cmd_create(struct cli *cli)
 			puts(uuid);
 		return EXIT_OK;
 	}
-	/* print it as list does, from a fresh look at sysfs */
-	vmdev_refresh(cli->ctx);
-	memcpy(cli->uuid_buf, uuid, sizeof(uuid));
+	/* print it as list does: it is in the model already */
+	memcpy(cli->uuid_buf, uuid, VMDEV_UUID_LEN);
 	cli->uuid = cli->uuid_buf;
 	return cmd_list(cli);
 }
@@ -100,7 +101,7 @@ int cmd_remove(struct cli *cli)
 	for (int i = 0; i < n && !r; i++) {
 		const char *text = i < cli->n_args ? cli->args[i] : cli->uuid;
 		char uuid[VMDEV_UUID_LEN];
-		enum vmdev_refusal refusal;
+		struct vmdev_refusal *refusal = NULL;
 		char *detail = NULL;
 
 		if (vmdev_parse_uuid(text, uuid) < 0) {
@@ -120,10 +121,12 @@ int cmd_remove(struct cli *cli)
 			r = EXIT_NOT_FOUND;
 			break;
 		}
-		r = vmdev_mdev_check_remove(mdevs[i], &refusal, &detail);
+		r = vmdev_mdev_check_remove(mdevs[i], &refusal);
 		if (r < 0) {
 			r = fail(r, "cannot remove mdev %s", uuid);
-		} else if (refusal == VMDEV_REFUSAL_HELD) {
+		} else if (refusal) {
+			detail = refusal_text(refusal, NULL, NULL);
+			vmdev_refusal_free(refusal);
 			fail(0, "cannot remove mdev %s: it is in use by %s; stop that first",
 			     uuid, detail);
 			r = EXIT_BUSY;
@@ -131,14 +134,17 @@ int cmd_remove(struct cli *cli)
 		free(detail);
 	}
 	for (int i = 0; i < n && !r; i++) {
-		int e = vmdev_mdev_remove(mdevs[i]);
+		char uuid[VMDEV_UUID_LEN];
+		int e;
 
+		/* a removed mdev leaves the model: keep its name for the message */
+		memcpy(uuid, vmdev_mdev_get_uuid(mdevs[i]), sizeof(uuid));
+		e = vmdev_mdev_remove(mdevs[i]);
 		if (e == -ETIMEDOUT)
 			r = fail_code(EXIT_FAILED, "cannot remove mdev %s: still there after %u ms",
-				 vmdev_mdev_get_uuid(mdevs[i]),
-				 vmdev_get_timeout_ms(cli->ctx));
+				      uuid, vmdev_get_timeout_ms(cli->ctx));
 		else if (e < 0)
-			r = fail(e, "cannot remove mdev %s", vmdev_mdev_get_uuid(mdevs[i]));
+			r = fail(e, "cannot remove mdev %s", uuid);
 	}
 	free(mdevs);
 	return r;

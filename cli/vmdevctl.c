@@ -368,12 +368,21 @@ static int run(int argc, char **argv)
 		unsetenv("VMDEV_ROOT");
 	if (timeout)
 		unsetenv("VMDEV_TIMEOUT");
+	if (cli.verbose)
+		unsetenv("VMDEV_LOG");
 	r = vmdev_new(&cli.ctx);
 	if (r < 0) {
 		const char *env = getenv("VMDEV_ROOT");
+		unsigned int ms;
+		int prio;
 
-		if (r == -EINVAL && getenv("VMDEV_TIMEOUT"))
+		if (r == -EINVAL && getenv("VMDEV_TIMEOUT") &&
+		    vmdev_parse_timeout_ms(getenv("VMDEV_TIMEOUT"), &ms) < 0)
 			return fail_usage("invalid VMDEV_TIMEOUT '%s'", shown(getenv("VMDEV_TIMEOUT")));
+		if (r == -EINVAL && getenv("VMDEV_LOG") &&
+		    vmdev_parse_log_priority(getenv("VMDEV_LOG"), &prio) < 0)
+			return fail_usage("invalid VMDEV_LOG '%s' (err, info, debug or 0 to 7)",
+					  shown(getenv("VMDEV_LOG")));
 		if (r == -ENOMEM)
 			return fail(r, "cannot start");
 		fail(r, "invalid VMDEV_ROOT '%s'", shown(env));

@@ -74,6 +74,11 @@ size_t utf8_length(const unsigned char *s);
 char *utf8_sanitized(const char *s);
 json_object *json_string(const char *s);
 
+/* explain.c: the words for the library's structured results */
+char *refusal_text(const struct vmdev_refusal *refusal, struct vmdev_pci *pci,
+		   const char *driver);
+char *warning_text(struct vmdev_group *group, struct vmdev_warning *warning);
+
 /* group.c of the CLI: a group's verdict as JSON and text */
 json_object *group_to_json(struct vmdev_group *group, bool *viable, int *error);
 void group_print_text(json_object *group);

@@ -41,17 +41,15 @@ int main(int argc, char **argv)
 		status = 3;
 		goto out;
 	}
-	/* returns once the mdev exists and has its driver */
-	r = vmdev_mdev_create(type, argc == 4 ? argv[3] : NULL, uuid);
+	/* returns once the mdev exists and has its driver, with it in the model */
+	r = vmdev_mdev_create(type, argc == 4 ? argv[3] : NULL, &mdev);
 	if (r < 0) {
 		fprintf(stderr, "create-mdev: create: %s\n", strerror(-r));
 		status = r == -ENOSPC || r == -EEXIST ? 5 : r == -EINVAL ? 2 : 1;
 		goto out;
 	}
-	vmdev_refresh(ctx); /* the cache predates the new mdev */
-	r = vmdev_mdev_find(ctx, uuid, &mdev);
-	if (r == 0)
-		r = vmdev_mdev_get_driver(mdev, &driver);
+	memcpy(uuid, vmdev_mdev_get_uuid(mdev), sizeof(uuid));
+	r = vmdev_mdev_get_driver(mdev, &driver);
 	if (r < 0) {
 		fprintf(stderr, "create-mdev: %s: %s\n", uuid, strerror(-r));
 		goto out;
@@ -59,7 +57,7 @@ int main(int argc, char **argv)
 	printf("%s group=%d driver=%s\n", uuid, vmdev_mdev_get_iommu_group(mdev),
 	       driver ? driver : "none");
 	free(driver);
-	r = vmdev_mdev_remove(mdev);
+	r = vmdev_mdev_remove(mdev); /* on success, mdev leaves the model */
 	if (r < 0) {
 		fprintf(stderr, "create-mdev: remove: %s\n", strerror(-r));
 		goto out;

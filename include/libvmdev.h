@@ -7,7 +7,10 @@
  *  - every call that can fail returns 0 or a negative errno; objects come
  *    back through out-parameters;
  *  - objects other than the context are owned by the context: they stay
- *    valid until vmdev_refresh() or the last vmdev_unref();
+ *    valid until vmdev_refresh() or the last vmdev_unref(); a create adds
+ *    its mdev to the model and a remove takes it out (see there);
+ *  - results that are not objects of the model (refusals, warnings) are
+ *    facts for the caller to word, freed by the caller;
  *  - topology (which devices, parents, types, mdevs and groups exist, and
  *    their fixed ids) is read lazily on first use and cached; values that
  *    change under our feet (drivers, overrides, available instances) are
@@ -83,6 +86,7 @@ int vmdev_parse_pci_address(const char *text, char out[VMDEV_PCI_ADDR_LEN]);
 int vmdev_parse_uuid(const char *text, char out[VMDEV_UUID_LEN]);
 int vmdev_parse_group(const char *text, unsigned int *group);
 int vmdev_parse_timeout_ms(const char *text, unsigned int *ms);
+int vmdev_parse_log_priority(const char *text, int *priority);
 int vmdev_check_name(const char *name);
 bool vmdev_driver_is_vfio_pci(const char *driver);
 
@@ -155,6 +159,8 @@ enum vmdev_verdict {
 	VMDEV_VERDICT_BRIDGE,       /* ok: a bridge on pcieport */
 	VMDEV_VERDICT_MDEV_DRIVER,  /* ok: an mdev on its mdev-bus driver */
 	VMDEV_VERDICT_HOST_DRIVER,  /* not ok: a host driver owns DMA */
+	VMDEV_VERDICT_MDEV_UNBOUND, /* not ok: an mdev without a driver has no
+				       vfio device, so its group has no node */
 };
 
 struct vmdev_member *vmdev_member_get_first(struct vmdev_group *group);
@@ -189,6 +195,7 @@ const char *vmdev_parent_get_path(struct vmdev_parent *parent);
 int vmdev_parent_get_iommu_group(struct vmdev_parent *parent);
 struct vmdev_pci *vmdev_parent_get_pci(struct vmdev_parent *parent);
 int vmdev_parent_get_driver(struct vmdev_parent *parent, char **driver);
+int vmdev_parent_get_mdev_driver(struct vmdev_parent *parent, char **driver);
 
 struct vmdev_type *vmdev_type_get_first(struct vmdev_parent *parent);
 struct vmdev_type *vmdev_type_get_next(struct vmdev_type *type);
@@ -232,7 +239,7 @@ int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver);
 /* ---- creating and removing mdevs --------------------------------------- */
 
 int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
-		      char created[VMDEV_UUID_LEN]);
+		      struct vmdev_mdev **created);
 int vmdev_mdev_remove(struct vmdev_mdev *mdev);
 
 /* ---- binding PCI devices to drivers ------------------------------------ */
@@ -242,32 +249,55 @@ int vmdev_mdev_remove(struct vmdev_mdev *mdev);
 #define VMDEV_UNBIND_NO_PROBE (1u << 0) /* leave the device without a driver */
 #define VMDEV_UNBIND_FORCE (1u << 1)    /* unbind a device the host visibly uses */
 
-/* Why a bind (or unbind) would be refused before anything is written. */
-enum vmdev_refusal {
+/* Why a bind, an unbind or a remove would be refused before anything is
+ * written. */
+enum vmdev_refusal_kind {
 	VMDEV_REFUSAL_NONE,
 	VMDEV_REFUSAL_BRIDGE,      /* a bridge cannot go to a vfio driver */
 	VMDEV_REFUSAL_SRIOV_PF,    /* a PF with VFs enabled: the driver refuses it */
 	VMDEV_REFUSAL_HEADER_TYPE, /* not a normal (type 0) header */
-	VMDEV_REFUSAL_IN_USE,      /* the host uses it: interface up, mounted, boot VGA */
+	VMDEV_REFUSAL_IN_USE,      /* the host uses it: see enum vmdev_host_use */
 	VMDEV_REFUSAL_HELD,        /* a process holds its VFIO group or device open */
 };
+
+/* How the host visibly uses a device (VMDEV_REFUSAL_IN_USE). */
+enum vmdev_host_use {
+	VMDEV_HOST_USE_NONE,
+	VMDEV_HOST_USE_BOOT_VGA,  /* the firmware's boot display device */
+	VMDEV_HOST_USE_INTERFACE, /* a network interface of it is up */
+	VMDEV_HOST_USE_MOUNTED,   /* a block device below it is mounted */
+	VMDEV_HOST_USE_SWAP,      /* a block device below it is a swap area */
+};
+
+/* A refusal and the facts behind it; the caller frees it. */
+struct vmdev_refusal;
+void vmdev_refusal_free(struct vmdev_refusal *refusal);
+enum vmdev_refusal_kind vmdev_refusal_get_kind(const struct vmdev_refusal *refusal);
+unsigned int vmdev_refusal_get_header_type(const struct vmdev_refusal *refusal);
+unsigned int vmdev_refusal_get_numvfs(const struct vmdev_refusal *refusal);
+enum vmdev_host_use vmdev_refusal_get_host_use(const struct vmdev_refusal *refusal);
+const char *vmdev_refusal_get_device_name(const struct vmdev_refusal *refusal);
+const char *vmdev_refusal_get_mount_point(const struct vmdev_refusal *refusal);
+int vmdev_refusal_get_group(const struct vmdev_refusal *refusal);
+const char *vmdev_refusal_get_mdev(const struct vmdev_refusal *refusal);
+const struct vmdev_holder *vmdev_refusal_get_holders(const struct vmdev_refusal *refusal,
+						     size_t *count);
 
 int vmdev_driver_lookup(struct vmdev_ctx *ctx, const char *driver,
 			bool *registered);
 int vmdev_pci_check_bind(struct vmdev_pci *pci, const char *driver,
-			 unsigned int flags, enum vmdev_refusal *refusal,
-			 char **detail);
+			 unsigned int flags, struct vmdev_refusal **refusal);
 int vmdev_pci_check_unbind(struct vmdev_pci *pci, unsigned int flags,
-			   enum vmdev_refusal *refusal,
-			   char **detail);
+			   struct vmdev_refusal **refusal);
 int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 		   unsigned int flags, char **previous);
 int vmdev_pci_unbind(struct vmdev_pci *pci, unsigned int flags,
 		     char **previous);
 int vmdev_group_bind(struct vmdev_group *group, const char *driver,
 		     unsigned int flags);
-int vmdev_mdev_check_remove(struct vmdev_mdev *mdev, enum vmdev_refusal *refusal,
-			    char **detail);
+int vmdev_mdev_check_remove(struct vmdev_mdev *mdev, struct vmdev_refusal **refusal);
+int vmdev_pci_get_new_id_peers(struct vmdev_pci *pci, const char *driver,
+			       struct vmdev_pci ***peers, size_t *count);
 
 /* ---- vfio-mdev-pci: a whole PCI device wrapped as one mdev -------------- */
 
@@ -301,8 +331,30 @@ int vmdev_type_get_compatibility_key(struct vmdev_type *type, char **key);
 int vmdev_type_get_instance_drift(struct vmdev_type *type, bool *drift,
 				  unsigned int *available, unsigned int *existing);
 bool vmdev_parent_is_wrapped_pci(struct vmdev_parent *parent);
-int vmdev_group_get_warnings(struct vmdev_group *group, char ***warnings,
-			     size_t *count);
+/* What a group's verdict does not show (vfio-mdev-pci's IOMMU-backed mdevs). */
+enum vmdev_warning_kind {
+	/* get_member is on a vfio driver while get_wrapped, in the same
+	 * group, is wrapped by vfio-mdev-pci with mdevs in groups of their
+	 * own: one VM cannot use both */
+	VMDEV_WARNING_SPLIT,
+	/* get_wrapped has IOMMU-backed mdevs but is not alone in get_group */
+	VMDEV_WARNING_PARENT_NOT_ALONE,
+	/* get_member, an mdev, is IOMMU-backed by get_wrapped, which is not
+	 * alone in get_group */
+	VMDEV_WARNING_MDEV_PARENT_NOT_ALONE,
+};
+struct vmdev_warning;
+int vmdev_group_get_warnings(struct vmdev_group *group, struct vmdev_warning **first);
+struct vmdev_warning *vmdev_warning_get_next(struct vmdev_warning *warning);
+#define vmdev_warning_foreach(first, warning)                             \
+	for (warning = (first); warning != NULL;                           \
+	     warning = vmdev_warning_get_next(warning))
+void vmdev_warnings_free(struct vmdev_warning *first);
+enum vmdev_warning_kind vmdev_warning_get_kind(struct vmdev_warning *warning);
+struct vmdev_group *vmdev_warning_get_group(struct vmdev_warning *warning);
+struct vmdev_member *vmdev_warning_get_member(struct vmdev_warning *warning);
+const char *vmdev_warning_get_driver(struct vmdev_warning *warning);
+struct vmdev_parent *vmdev_warning_get_wrapped(struct vmdev_warning *warning);
 
 /* ---- events -------------------------------------------------------------- */
 

@@ -11,11 +11,14 @@
 #include <libudev.h>
 #include <uuid/uuid.h>
 
-#include "private.h"
+#include "action.h"
+#include "model.h"
+#include "policy.h"
+#include "sysfs.h"
 
 struct mdev_wait {
 	char uuid[VMDEV_UUID_LEN];
-	char dir[64]; /* "/sys/bus/mdev/devices/UUID" */
+	char dir[64]; /* SYS_MDEV_DEVICES "/UUID" */
 	bool udev;    /* udevd runs: wait for its events too */
 	bool mdev_bound_seen;
 	int *groups_seen; /* every vfio group node udevd announced meanwhile */
@@ -63,7 +66,8 @@ static int mdev_ready(struct vmdev_ctx *ctx, void *data)
 		return 1;
 	if (!w->mdev_bound_seen)
 		return 0;
-	group = sysfs_link_group_at(fd, "iommu_group");
+	if (sysfs_link_group_at(fd, "iommu_group", &group) < 0)
+		return 0;
 	for (size_t i = 0; group >= 0 && i < w->n_groups_seen; i++)
 		if (w->groups_seen[i] == group)
 			return 1;
@@ -74,7 +78,7 @@ static int mdev_gone(struct vmdev_ctx *ctx, void *data)
 {
 	struct mdev_wait *w = data;
 
-	return !sysfs_exists_at(ctx->root_fd, w->dir + 1);
+	return !sysfs_exists(ctx, w->dir);
 }
 
 static int remove_and_wait(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
@@ -83,8 +87,9 @@ static int remove_and_wait(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
 	char path[96];
 	int r;
 
-	snprintf(path, sizeof(path), "%s/remove", w->dir);
-	r = sysfs_write(ctx, path, "1");
+	r = format_path(path, sizeof(path), "%s/remove", w->dir);
+	if (r == 0)
+		r = sysfs_write(ctx, path, "1");
 	if (r < 0 || ctx->dry_run)
 		return r;
 	return wait_until(ctx, monitor, mdev_gone, NULL, w);
@@ -94,7 +99,9 @@ static int remove_and_wait(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
  * vmdev_mdev_create - create an mdev and wait until it is ready
  * @type: the type to create
  * @uuid: the new mdev's UUID (any case), or NULL for a random one
- * @created: if not NULL, receives the UUID, lower case
+ * @created: if not NULL, receives the new mdev, already in the model (its
+ *           type's and the context's lists, and its group where groups
+ *           were read); NULL in dry-run mode
  *
  * Refuses, writing nothing, when @type has no available instances or an
  * mdev with @uuid exists anywhere; for vfio-mdev-pci's one-instance types
@@ -103,26 +110,28 @@ static int remove_and_wait(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
  * waits, at most the context's timeout, until the mdev exists and has its
  * driver and, where udevd runs, until udev has processed it and its group
  * node. On timeout it removes the mdev again. In dry-run mode it only
- * reports the write. The context's cache is not updated: vmdev_refresh()
- * shows the new mdev.
+ * reports the write. Pointers the caller holds stay valid.
  *
  * Returns 0; -EINVAL for a malformed @uuid; -ENOSPC when no instance is
  * available (also when the kernel says so with ENOSPC, EUSERS or EDQUOT);
  * -EEXIST when the UUID is taken; -ETIMEDOUT (the mdev was removed again);
  * -ENOTRECOVERABLE when it timed out and could not be removed either (it
- * is left at /sys/bus/mdev/devices/UUID; @created names it); or the
- * write's error.
+ * is left at /sys/bus/mdev/devices/UUID, and in the model); or the write's
+ * error.
  */
 VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
-				   char created[VMDEV_UUID_LEN])
+				   struct vmdev_mdev **created)
 {
 	struct vmdev_ctx *ctx;
 	struct udev_monitor *monitor;
 	char id[VMDEV_UUID_LEN], path[PATH_MAX];
 	struct mdev_wait w;
-	unsigned int available;
+	unsigned int available, existing;
+	bool drift;
 	int r;
 
+	if (created)
+		*created = NULL;
 	if (!type)
 		return -EINVAL;
 	ctx = type->parent->ctx;
@@ -138,8 +147,8 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 	}
 	memset(&w, 0, sizeof(w));
 	memcpy(w.uuid, id, sizeof(w.uuid));
-	snprintf(w.dir, sizeof(w.dir), "/sys/bus/mdev/devices/%s", id);
-	if (sysfs_exists_at(ctx->root_fd, w.dir + 1))
+	snprintf(w.dir, sizeof(w.dir), SYS_MDEV_DEVICES "/%s", id);
+	if (sysfs_exists(ctx, w.dir))
 		return -EEXIST;
 	r = vmdev_type_get_available_instances(type, &available);
 	if (r < 0)
@@ -147,14 +156,11 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 	if (available == 0)
 		return -ENOSPC;
 	/* vfio-mdev-pci: one instance, whatever its available_instances says */
-	{
-		unsigned int existing;
-		bool drift;
-
-		if (vmdev_type_get_instance_drift(type, &drift, NULL, &existing) == 0 &&
-		    existing > 0)
-			return -ENOSPC;
-	}
+	r = vmdev_type_get_instance_drift(type, &drift, NULL, &existing);
+	if (r < 0 && r != -ENODATA)
+		return r;
+	if (r == 0 && existing > 0)
+		return -ENOSPC;
 	r = format_path(path, sizeof(path), "%s/mdev_supported_types/%s/create",
 			type->parent->path, type->id);
 	if (r < 0)
@@ -169,7 +175,7 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 		r = wait_until(ctx, monitor, mdev_ready, mdev_event, &w);
 		if (r < 0) {
 			err(ctx, "mdev %s not ready: %s; removing it", id, strerror(-r));
-			if (sysfs_exists_at(ctx->root_fd, w.dir + 1) &&
+			if (sysfs_exists(ctx, w.dir) &&
 			    remove_and_wait(ctx, monitor, &w) < 0) {
 				err(ctx, "mdev %s is left behind at %s", id, w.dir);
 				r = -ENOTRECOVERABLE;
@@ -178,29 +184,16 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 	}
 	free(w.groups_seen);
 	waiter_close(monitor);
-	if ((r == 0 || r == -ENOTRECOVERABLE) && created)
-		memcpy(created, id, VMDEV_UUID_LEN);
-	return r;
-}
+	if ((r == 0 || r == -ENOTRECOVERABLE) && !ctx->dry_run) {
+		struct vmdev_mdev *mdev;
+		int m = mdev_insert(type, id, &mdev);
 
-/**
- * vmdev_mdev_check_remove - whether removing @mdev would be refused
- * @mdev: the mdev
- * @refusal: receives VMDEV_REFUSAL_HELD when a process holds its group or
- *           device open (the kernel would then block, or pull the device
- *           from under its user), else VMDEV_REFUSAL_NONE
- * @detail: receives the holders ("qemu (pid 42)"), a string the caller
- *          frees, or NULL
- *
- * Returns 0 or a negative errno from reading /proc.
- */
-VMDEV_EXPORT int vmdev_mdev_check_remove(struct vmdev_mdev *mdev,
-					 enum vmdev_refusal *refusal, char **detail)
-{
-	if (!mdev || !refusal || !detail)
-		return -EINVAL;
-	return group_check_held(mdev->ctx, mdev->iommu_group, mdev->path, refusal,
-				detail);
+		if (m < 0)
+			return r < 0 ? r : m; /* it exists; a vmdev_refresh() shows it */
+		if (created)
+			*created = mdev;
+	}
+	return r;
 }
 
 /**
@@ -208,31 +201,34 @@ VMDEV_EXPORT int vmdev_mdev_check_remove(struct vmdev_mdev *mdev,
  * @mdev: the mdev
  *
  * Refuses while a process holds its group or device open. Waits, at most
- * the context's timeout, until the kernel has removed it. The cached
- * object stays readable until vmdev_refresh().
+ * the context's timeout, until the kernel has removed it; then takes it
+ * (and its group) out of the model: @mdev is freed, other pointers stay
+ * valid. In dry-run mode, and on failure, @mdev stays.
  *
  * Returns 0, -EBUSY when held, -ETIMEDOUT, or the write's error.
  */
 VMDEV_EXPORT int vmdev_mdev_remove(struct vmdev_mdev *mdev)
 {
-	enum vmdev_refusal refusal;
+	struct vmdev_refusal *refusal = NULL;
 	struct udev_monitor *monitor;
 	struct mdev_wait w;
-	char *detail = NULL;
 	int r;
 
-	r = vmdev_mdev_check_remove(mdev, &refusal, &detail);
+	r = vmdev_mdev_check_remove(mdev, &refusal);
 	if (r < 0)
 		return r;
-	if (refusal != VMDEV_REFUSAL_NONE) {
-		info(mdev->ctx, "mdev %s is held by %s", mdev->uuid, detail);
-		free(detail);
+	if (refusal) {
+		info(mdev->ctx, "mdev %s is held by %zu processes", mdev->uuid,
+		     refusal->n_holders);
+		vmdev_refusal_free(refusal);
 		return -EBUSY;
 	}
 	memset(&w, 0, sizeof(w));
-	snprintf(w.dir, sizeof(w.dir), "/sys/bus/mdev/devices/%s", mdev->uuid);
+	snprintf(w.dir, sizeof(w.dir), SYS_MDEV_DEVICES "/%s", mdev->uuid);
 	monitor = waiter_open(mdev->ctx);
 	r = remove_and_wait(mdev->ctx, monitor, &w);
 	waiter_close(monitor);
+	if (r == 0 && !mdev->ctx->dry_run)
+		mdev_forget(mdev);
 	return r;
 }

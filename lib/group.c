@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "private.h"
-
-#define IOMMU_GROUPS "/sys/kernel/iommu_groups"
+#include "model.h"
+#include "sysfs.h"
 
 static void group_free(struct vmdev_group *group)
 {
@@ -37,6 +36,67 @@ void group_free_all(struct vmdev_ctx *ctx)
 	ctx->groups_scanned = false;
 }
 
+static struct vmdev_group *group_new(struct vmdev_ctx *ctx, unsigned int number)
+{
+	struct vmdev_group *group = calloc(1, sizeof(*group));
+
+	if (!group)
+		return NULL;
+	group->ctx = ctx;
+	group->number = number;
+	snprintf(group->vfio_node, sizeof(group->vfio_node), DEV_VFIO "/%u", number);
+	return group;
+}
+
+/* Link the groups in array order again, after one came or went. */
+static void groups_relink(struct vmdev_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_groups; i++)
+		ctx->groups[i]->next = i + 1 < ctx->n_groups ? ctx->groups[i + 1] : NULL;
+}
+
+/* A group that a create made: into the model, if groups were scanned. */
+int group_insert(struct vmdev_ctx *ctx, unsigned int number)
+{
+	struct vmdev_group **grown, *group;
+	size_t at = 0;
+
+	if (!ctx->groups_scanned)
+		return 0;
+	while (at < ctx->n_groups && ctx->groups[at]->number < number)
+		at++;
+	if (at < ctx->n_groups && ctx->groups[at]->number == number)
+		return 0;
+	grown = realloc(ctx->groups, (ctx->n_groups + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	ctx->groups = grown;
+	group = group_new(ctx, number);
+	if (!group)
+		return -ENOMEM;
+	memmove(&ctx->groups[at + 1], &ctx->groups[at],
+		(ctx->n_groups - at) * sizeof(*grown));
+	ctx->groups[at] = group;
+	ctx->n_groups++;
+	groups_relink(ctx);
+	return 0;
+}
+
+/* A group that a remove took away: out of the model, with its members. */
+void group_forget(struct vmdev_ctx *ctx, unsigned int number)
+{
+	for (size_t i = 0; i < ctx->n_groups; i++) {
+		if (ctx->groups[i]->number != number)
+			continue;
+		group_free(ctx->groups[i]);
+		memmove(&ctx->groups[i], &ctx->groups[i + 1],
+			(ctx->n_groups - i - 1) * sizeof(*ctx->groups));
+		ctx->n_groups--;
+		groups_relink(ctx);
+		return;
+	}
+}
+
 int group_scan(struct vmdev_ctx *ctx)
 {
 	char **names;
@@ -45,7 +105,7 @@ int group_scan(struct vmdev_ctx *ctx)
 
 	if (ctx->groups_scanned)
 		return 0;
-	r = sysfs_list_dir(ctx, IOMMU_GROUPS, cmp_names_numeric, &names, &count);
+	r = sysfs_list_dir(ctx, SYS_IOMMU_GROUPS, cmp_names_numeric, &names, &count);
 	if (r == -ENOENT)
 		names = NULL, count = 0;
 	else if (r < 0)
@@ -61,16 +121,12 @@ int group_scan(struct vmdev_ctx *ctx)
 
 		if (vmdev_parse_group(names[i], &number) < 0)
 			continue;
-		group = calloc(1, sizeof(*group));
+		group = group_new(ctx, number);
 		if (!group) {
 			free_names(names, count);
 			group_free_all(ctx);
 			return -ENOMEM;
 		}
-		group->ctx = ctx;
-		group->number = number;
-		snprintf(group->vfio_node, sizeof(group->vfio_node),
-			 "/dev/vfio/%u", number);
 		if (ctx->n_groups)
 			ctx->groups[ctx->n_groups - 1]->next = group;
 		ctx->groups[ctx->n_groups++] = group;
@@ -112,7 +168,7 @@ static int group_scan_members(struct vmdev_group *group)
 
 	if (group->members_scanned)
 		return 0;
-	r = format_path(path, sizeof(path), IOMMU_GROUPS "/%u/devices",
+	r = format_path(path, sizeof(path), SYS_IOMMU_GROUPS "/%u/devices",
 			group->number);
 	if (r < 0)
 		return r;
@@ -267,7 +323,7 @@ VMDEV_EXPORT int vmdev_member_get_driver(struct vmdev_member *member,
 		return vmdev_pci_get_driver(member->pci, driver);
 	if (member->mdev)
 		return vmdev_mdev_get_driver(member->mdev, driver);
-	r = format_path(path, sizeof(path), IOMMU_GROUPS "/%u/devices/%s/driver",
+	r = format_path(path, sizeof(path), SYS_IOMMU_GROUPS "/%u/devices/%s/driver",
 			member->group->number, member->name);
 	if (r < 0)
 		return r;
@@ -295,9 +351,12 @@ enum vmdev_verdict verdict_for_pci(const char *driver, bool bridge)
  * @driver: if not NULL, receives the driver the verdict was made on (a new
  *          string the caller frees, or NULL when unbound)
  *
- * Acceptable: unbound; vfio-pci or a variant; pci-stub; a bridge on
- * pcieport; an mdev on its mdev-bus driver (since 5.16 each registers its
- * own vfio device). Anything else is a host driver that owns DMA.
+ * Acceptable: an unbound PCI device; vfio-pci or a variant; pci-stub; a
+ * bridge on pcieport; an mdev on its mdev-bus driver (since 5.16 each
+ * registers its own vfio device). Not: a host driver that owns DMA
+ * (VMDEV_VERDICT_HOST_DRIVER), and an mdev without a driver
+ * (VMDEV_VERDICT_MDEV_UNBOUND): it has no vfio device, so its group, which
+ * holds only it, has no /dev/vfio node to hand out.
  *
  * Returns 0 or a negative errno from reading the driver.
  */
@@ -315,8 +374,9 @@ VMDEV_EXPORT int vmdev_member_get_verdict(struct vmdev_member *member,
 	r = vmdev_member_get_driver(member, &name);
 	if (r < 0)
 		return r;
+	/* an mdev without a driver has no vfio device: no /dev/vfio node */
 	if (member->kind == VMDEV_MEMBER_MDEV)
-		*verdict = name ? VMDEV_VERDICT_MDEV_DRIVER : VMDEV_VERDICT_UNBOUND;
+		*verdict = name ? VMDEV_VERDICT_MDEV_DRIVER : VMDEV_VERDICT_MDEV_UNBOUND;
 	else
 		*verdict = verdict_for_pci(name, member->pci && member->pci->bridge);
 	if (driver)
@@ -329,7 +389,7 @@ VMDEV_EXPORT int vmdev_member_get_verdict(struct vmdev_member *member,
 /** vmdev_verdict_is_ok - whether @verdict keeps the group viable */
 VMDEV_EXPORT bool vmdev_verdict_is_ok(enum vmdev_verdict verdict)
 {
-	return verdict != VMDEV_VERDICT_HOST_DRIVER;
+	return verdict != VMDEV_VERDICT_HOST_DRIVER && verdict != VMDEV_VERDICT_MDEV_UNBOUND;
 }
 
 /**

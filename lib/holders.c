@@ -11,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "private.h"
+#include "model.h"
+#include "sysfs.h"
 
 void vfio_users_free(struct vmdev_ctx *ctx)
 {
@@ -59,21 +60,15 @@ static int scan_process(struct vmdev_ctx *ctx, int proc_fd, const char *pid)
 		return 0;
 	for (size_t i = 0; i < count && r >= 0; i++) {
 		char link[96], target[PATH_MAX];
-		ssize_t n;
 
 		if (format_path(link, sizeof(link), "%s/fd/%s", pid, fds[i]) < 0)
 			continue;
-		n = readlinkat(proc_fd, link, target, sizeof(target) - 1);
-		if (n <= 0)
+		if (sysfs_readlink_at(proc_fd, link, target, sizeof(target)) < 0 ||
+		    strncmp(target, DEV_VFIO "/", strlen(DEV_VFIO "/")) != 0)
 			continue;
-		target[n] = '\0';
-		if (strncmp(target, "/dev/vfio/", 10) != 0)
-			continue;
-		if (!comm[0]) {
-			format_path(path, sizeof(path), "%s/comm", pid);
-			if (sysfs_read_at(proc_fd, path, comm, sizeof(comm)) < 0)
-				strcpy(comm, "?");
-		}
+		if (!comm[0] && (format_path(path, sizeof(path), "%s/comm", pid) < 0 ||
+				 sysfs_read_at(proc_fd, path, comm, sizeof(comm)) < 0))
+			strcpy(comm, "?");
 		r = users_add(ctx, (int)strtol(pid, NULL, 10), comm, target);
 	}
 	free_names(fds, count);
@@ -89,7 +84,7 @@ int vfio_users_scan(struct vmdev_ctx *ctx)
 
 	if (ctx->users_scanned)
 		return 0;
-	proc_fd = sysfs_open_dir(ctx, "/proc");
+	proc_fd = sysfs_open_dir(ctx, PROC);
 	if (proc_fd >= 0 &&
 	    sysfs_list_dir_at(proc_fd, ".", cmp_names_numeric, &pids, &count) == 0) {
 		for (size_t i = 0; i < count && r >= 0; i++) {
@@ -109,7 +104,7 @@ int vfio_users_scan(struct vmdev_ctx *ctx)
 /* Whether TARGET is the iommufd cdev ("/dev/vfio/devices/vfioX") of a member. */
 static bool is_member_cdev(struct vmdev_group *group, const char *target)
 {
-	static const char prefix[] = "/dev/vfio/devices/";
+	static const char prefix[] = DEV_VFIO_DEVICES;
 	struct vmdev_member *m;
 	const char *cdev;
 	bool found = false;
@@ -124,7 +119,7 @@ static bool is_member_cdev(struct vmdev_group *group, const char *target)
 		if (!path ||
 		    format_path(dir, sizeof(dir), "%s/vfio-dev/%s", path, cdev) < 0)
 			continue;
-		if (sysfs_exists_at(group->ctx->root_fd, dir + 1))
+		if (sysfs_exists(group->ctx, dir))
 			found = true;
 	}
 	return found;
@@ -193,59 +188,60 @@ VMDEV_EXPORT int vmdev_group_get_holders(struct vmdev_group *group,
 }
 
 /*
- * Who holds group GROUP (/dev/vfio/N) or the iommufd cdev of the device at
- * host path DEV_PATH open, looked up afresh: before an unbind or a remove,
- * which would pull the device from under them (group fd only) or block in
- * the kernel until they exit (device fd). Sets HELD and a "COMM (pid N)"
- * list in DETAIL when anyone does.
+ * Who holds group GROUP (/dev/vfio/N; -1 for none) or the iommufd cdev of
+ * the device at host path DEV_PATH open, looked up afresh: before an
+ * unbind or a remove, which would pull the device from under them (group
+ * fd only) or block in the kernel until they exit (device fd). HOLDERS is
+ * NULL and COUNT 0 when nobody does; one entry per process.
  */
-int group_check_held(struct vmdev_ctx *ctx, int group, const char *dev_path,
-		     enum vmdev_refusal *refusal, char **detail)
+int holders_now(struct vmdev_ctx *ctx, int group, const char *dev_path,
+		struct vmdev_holder **holders, size_t *count)
 {
 	char node[32], cdev_dir[PATH_MAX];
 	char **cdevs = NULL;
-	size_t n_cdevs = 0, len = 0;
-	char *text = NULL;
+	size_t n_cdevs = 0, n = 0;
+	struct vmdev_holder *list = NULL;
 	int r;
 
-	*refusal = VMDEV_REFUSAL_NONE;
-	*detail = NULL;
+	*holders = NULL;
+	*count = 0;
 	vfio_users_free(ctx);
 	r = vfio_users_scan(ctx);
 	if (r < 0)
 		return r;
-	snprintf(node, sizeof(node), "/dev/vfio/%d", group);
-	if (dev_path && format_path(cdev_dir, sizeof(cdev_dir), "%s/vfio-dev", dev_path) == 0)
-		sysfs_list_dir(ctx, cdev_dir, NULL, &cdevs, &n_cdevs);
+	r = format_path(node, sizeof(node), DEV_VFIO "/%d", group);
+	if (r < 0)
+		return r;
+	if (dev_path) {
+		r = format_path(cdev_dir, sizeof(cdev_dir), "%s/vfio-dev", dev_path);
+		if (r == 0)
+			r = sysfs_list_dir(ctx, cdev_dir, NULL, &cdevs, &n_cdevs);
+		if (r < 0 && r != -ENOENT)
+			return r;
+	}
 	for (size_t i = 0; i < ctx->n_users; i++) {
 		struct vfio_fd_user *u = &ctx->users[i];
 		bool held = group >= 0 && strcmp(u->target, node) == 0;
-		char entry[96];
-		char *grown;
+		struct vmdev_holder *grown;
 
 		for (size_t c = 0; c < n_cdevs && !held; c++)
-			held = strncmp(u->target, "/dev/vfio/devices/", 18) == 0 &&
-			       strcmp(u->target + 18, cdevs[c]) == 0;
-		if (!held)
+			held = strncmp(u->target, DEV_VFIO_DEVICES, strlen(DEV_VFIO_DEVICES)) == 0 &&
+			       strcmp(u->target + strlen(DEV_VFIO_DEVICES), cdevs[c]) == 0;
+		if (!held || holder_listed(list, n, u->pid))
 			continue;
-		snprintf(entry, sizeof(entry), "%s%s (pid %d)", len ? ", " : "",
-			 u->comm, u->pid);
-		if (text && strstr(text, entry + (len ? 2 : 0)))
-			continue;
-		grown = realloc(text, len + strlen(entry) + 1);
+		grown = realloc(list, (n + 1) * sizeof(*list));
 		if (!grown) {
-			free(text);
+			free(list);
 			free_names(cdevs, n_cdevs);
 			return -ENOMEM;
 		}
-		text = grown;
-		strcpy(text + len, entry);
-		len += strlen(entry);
+		list = grown;
+		list[n].pid = u->pid;
+		snprintf(list[n].comm, sizeof(list[n].comm), "%s", u->comm);
+		n++;
 	}
 	free_names(cdevs, n_cdevs);
-	if (text) {
-		*refusal = VMDEV_REFUSAL_HELD;
-		*detail = text;
-	}
+	*holders = list;
+	*count = n;
 	return 0;
 }

@@ -9,15 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "private.h"
-
-/* The context's libudev handle, made on first use; NULL when it cannot be. */
-struct udev *ctx_udev(struct vmdev_ctx *ctx)
-{
-	if (!ctx->udev)
-		ctx->udev = udev_new();
-	return ctx->udev;
-}
+#include "model.h"
 
 static struct udev_hwdb *hwdb_get(struct vmdev_ctx *ctx)
 {
@@ -35,10 +27,7 @@ void hwdb_free(struct vmdev_ctx *ctx)
 {
 	if (ctx->hwdb)
 		udev_hwdb_unref(ctx->hwdb);
-	if (ctx->udev)
-		udev_unref(ctx->udev);
 	ctx->hwdb = NULL;
-	ctx->udev = NULL;
 	ctx->hwdb_tried = false;
 }
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The context: root directory, logging, timeout, reference count, cache. */
+/*
+ * The context's life cycle and settings: the library's top layer, the one
+ * file that reaches every other (dropping the model's caches).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -8,34 +11,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "private.h"
-
-void vmdev_log(struct vmdev_ctx *ctx, int priority, const char *file, int line,
-	       const char *fn, const char *format, ...)
-{
-	va_list args;
-
-	va_start(args, format);
-	ctx->log_fn(ctx, priority, file, line, fn, format, args);
-	va_end(args);
-}
-
-static int log_priority_from_text(const char *text)
-{
-	char *end;
-	long prio;
-
-	if (strcasecmp(text, "err") == 0)
-		return LOG_ERR;
-	if (strcasecmp(text, "info") == 0)
-		return LOG_INFO;
-	if (strcasecmp(text, "debug") == 0)
-		return LOG_DEBUG;
-	prio = strtol(text, &end, 10);
-	if (end == text || *end || prio < 0 || prio > LOG_DEBUG)
-		return LOG_ERR;
-	return (int)prio;
-}
+#include "action.h"
+#include "model.h"
+#include "parse.h"
+#include "sysfs.h"
 
 /**
  * vmdev_new - create a library context
@@ -46,8 +25,8 @@ static int log_priority_from_text(const char *text)
  * syslog number) and VMDEV_TIMEOUT (milliseconds, default 5000). No log
  * function is set: the library prints nothing unless the caller asks.
  *
- * Returns 0, -ENOMEM, or the error of vmdev_set_root() or -EINVAL for a bad
- * VMDEV_ROOT or VMDEV_TIMEOUT.
+ * Returns 0, -ENOMEM, the error of vmdev_set_root() for VMDEV_ROOT, or
+ * -EINVAL for a VMDEV_LOG or VMDEV_TIMEOUT that is not one of their forms.
  */
 VMDEV_EXPORT int vmdev_new(struct vmdev_ctx **ctx)
 {
@@ -66,9 +45,12 @@ VMDEV_EXPORT int vmdev_new(struct vmdev_ctx **ctx)
 	c->log_priority = LOG_ERR;
 	c->timeout_ms = VMDEV_DEFAULT_TIMEOUT_MS;
 
+	/* a broken environment is an error, not a silent default */
 	env = secure_getenv("VMDEV_LOG");
-	if (env)
-		c->log_priority = log_priority_from_text(env);
+	if (env && vmdev_parse_log_priority(env, &c->log_priority) < 0) {
+		r = -EINVAL;
+		goto err_free;
+	}
 	env = secure_getenv("VMDEV_TIMEOUT");
 	if (env && vmdev_parse_timeout_ms(env, &c->timeout_ms) < 0) {
 		r = -EINVAL;
@@ -122,6 +104,7 @@ VMDEV_EXPORT struct vmdev_ctx *vmdev_unref(struct vmdev_ctx *ctx)
 		return ctx;
 	drop_cache(ctx);
 	hwdb_free(ctx);
+	ctx_udev_free(ctx);
 	kmod_free(ctx);
 	if (ctx->root_fd >= 0)
 		close(ctx->root_fd);

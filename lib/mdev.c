@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "private.h"
-
-#define MDEV_BUS_CLASS "/sys/class/mdev_bus"
+#include "model.h"
+#include "parse.h"
+#include "sysfs.h"
 
 /* a type's attributes, each read once on first use (vmdev_type.attrs_read) */
 #define TYPE_ATTR_NAME 0x1
@@ -284,7 +284,7 @@ static int parent_find_bus(struct vmdev_parent *parent, int parent_fd)
 			return sysfs_link_name_at(parent_fd, "subsystem",
 						  &parent->bus);
 	}
-	if (strncmp(parent->path, "/sys/devices/virtual/", 21) == 0) {
+	if (strncmp(parent->path, SYS_VIRTUAL_DEVICES, strlen(SYS_VIRTUAL_DEVICES)) == 0) {
 		parent->bus = strdup("virtual");
 		return parent->bus ? 0 : -ENOMEM;
 	}
@@ -309,7 +309,7 @@ static int parent_new(struct vmdev_ctx *ctx, const char *name,
 		r = -ENOMEM;
 		goto err_free;
 	}
-	r = sysfs_canonical_link(ctx, MDEV_BUS_CLASS, name, &parent->path);
+	r = sysfs_canonical_link(ctx, SYS_MDEV_BUS_CLASS, name, &parent->path);
 	if (r < 0)
 		goto err_free;
 	parent->fd = sysfs_open_dir(ctx, parent->path);
@@ -340,7 +340,7 @@ int mdev_scan(struct vmdev_ctx *ctx)
 
 	if (ctx->mdev_scanned)
 		return 0;
-	r = sysfs_list_dir(ctx, MDEV_BUS_CLASS, cmp_names, &names, &count);
+	r = sysfs_list_dir(ctx, SYS_MDEV_BUS_CLASS, cmp_names, &names, &count);
 	if (r == -ENOENT)
 		names = NULL, count = 0;
 	else if (r < 0)
@@ -732,4 +732,108 @@ VMDEV_EXPORT int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver)
 	snprintf(link, sizeof(link), "%s/driver", mdev->uuid);
 	r = sysfs_link_name_at(mdev->type->parent->fd, link, driver);
 	return r == -ENOENT ? 0 : r;
+}
+
+/* Link the context's mdevs again from the parents' types, in their order
+ * (parent, type, UUID), after one came or went. */
+static int mdevs_rebuild(struct vmdev_ctx *ctx, size_t count)
+{
+	struct vmdev_mdev **all = malloc((count ? count : 1) * sizeof(*all));
+	size_t n = 0;
+
+	if (!all)
+		return -ENOMEM;
+	for (size_t i = 0; i < ctx->n_parents; i++) {
+		struct vmdev_type *type;
+		struct vmdev_mdev *mdev;
+
+		vmdev_type_foreach(ctx->parents[i], type)
+			vmdev_type_mdev_foreach(type, mdev)
+				all[n++] = mdev;
+	}
+	for (size_t i = 0; i < n; i++)
+		all[i]->next = i + 1 < n ? all[i + 1] : NULL;
+	free(ctx->mdevs);
+	free(ctx->mdevs_by_uuid);
+	ctx->mdevs_by_uuid = NULL;
+	ctx->mdevs = all;
+	ctx->n_mdevs = n;
+	return 0;
+}
+
+/*
+ * An mdev that a create made: into the model (its type's list by UUID, the
+ * context's list, its group where groups were scanned), without a rescan
+ * that would invalidate the caller's pointers.
+ */
+int mdev_insert(struct vmdev_type *type, const char *uuid, struct vmdev_mdev **out)
+{
+	struct vmdev_parent *parent = type->parent;
+	struct vmdev_ctx *ctx = parent->ctx;
+	size_t path_len = strlen(parent->path);
+	struct vmdev_mdev *mdev, **at;
+	char link[VMDEV_UUID_LEN + 16];
+	int r;
+
+	*out = NULL;
+	mdev = calloc(1, sizeof(*mdev) + path_len + VMDEV_UUID_LEN + 1);
+	if (!mdev)
+		return -ENOMEM;
+	memcpy(mdev->uuid, uuid, VMDEV_UUID_LEN);
+	mdev->ctx = ctx;
+	mdev->type = type;
+	mdev->path = (char *)(mdev + 1);
+	memcpy(mdev->path, parent->path, path_len);
+	mdev->path[path_len] = '/';
+	memcpy(mdev->path + path_len + 1, uuid, VMDEV_UUID_LEN);
+	snprintf(link, sizeof(link), "%s/iommu_group", uuid);
+	r = sysfs_link_group_at(parent->fd, link, &mdev->iommu_group);
+	if (r == 0 && mdev->iommu_group >= 0)
+		r = group_insert(ctx, (unsigned int)mdev->iommu_group);
+	if (r < 0) {
+		free(mdev);
+		return r;
+	}
+	for (at = &type->mdevs; *at && strcmp((*at)->uuid, uuid) < 0; at = &(*at)->type_next)
+		;
+	mdev->type_next = *at;
+	*at = mdev;
+	r = mdevs_rebuild(ctx, ctx->n_mdevs + 1);
+	if (r < 0) {
+		*at = mdev->type_next;
+		free(mdev);
+		return r;
+	}
+	*out = mdev;
+	return 0;
+}
+
+/* An mdev that a remove took away: out of the model, with its group. */
+void mdev_forget(struct vmdev_mdev *mdev)
+{
+	struct vmdev_ctx *ctx = mdev->ctx;
+	struct vmdev_mdev **at;
+
+	for (at = &mdev->type->mdevs; *at; at = &(*at)->type_next) {
+		if (*at == mdev) {
+			*at = mdev->type_next;
+			break;
+		}
+	}
+	if (mdev->iommu_group >= 0)
+		group_forget(ctx, (unsigned int)mdev->iommu_group);
+	/* a smaller array cannot fail to fit: on ENOMEM keep the old, minus it */
+	if (mdevs_rebuild(ctx, ctx->n_mdevs) < 0) {
+		size_t j = 0;
+
+		for (size_t i = 0; i < ctx->n_mdevs; i++)
+			if (ctx->mdevs[i] != mdev)
+				ctx->mdevs[j++] = ctx->mdevs[i];
+		ctx->n_mdevs = j;
+		for (size_t i = 0; i < j; i++)
+			ctx->mdevs[i]->next = i + 1 < j ? ctx->mdevs[i + 1] : NULL;
+		free(ctx->mdevs_by_uuid);
+		ctx->mdevs_by_uuid = NULL;
+	}
+	mdev_free(mdev);
 }

@@ -12,7 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "private.h"
+#include "context.h"
+#include "sysfs.h"
 
 #define LINK_RETRY_MS 50 /* the kernel adds an mdev's links just after "add" */
 
@@ -140,20 +141,18 @@ static char *dup_or_null(const char *text)
 }
 
 /* The type of an mdev from its mdev_type link, which may lag "add" a little. */
-static char *mdev_type_of(struct udev_device *dev)
+static char *mdev_type_of(struct vmdev_ctx *ctx, struct udev_device *dev)
 {
 	const char *syspath = udev_device_get_syspath(dev);
-	char path[PATH_MAX], target[PATH_MAX];
+	char path[PATH_MAX];
 
 	if (format_path(path, sizeof(path), "%s/mdev_type", syspath) < 0)
 		return NULL;
 	for (int waited = 0; waited <= LINK_RETRY_MS; waited += 5) {
-		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		char *type = NULL;
 
-		if (n > 0) {
-			target[n] = '\0';
-			return strdup(strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
-		}
+		if (sysfs_link_name(ctx, path, &type) == 0)
+			return type;
 		nanosleep(&(struct timespec){ 0, 5000000L }, NULL);
 	}
 	return NULL;
@@ -199,7 +198,7 @@ static struct vmdev_event *event_from_device(struct vmdev_monitor *m,
 
 		e->parent = dup_or_null(parent ? udev_device_get_sysname(parent) : NULL);
 		if (e->action != VMDEV_EVENT_REMOVE && e->action != VMDEV_EVENT_UNBIND)
-			e->type = mdev_type_of(dev);
+			e->type = mdev_type_of(m->ctx, dev);
 		if (!e->type && k && k->type)
 			e->type = strdup(k->type);
 		if (k)

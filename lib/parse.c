@@ -5,8 +5,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <syslog.h>
 
-#include "private.h"
+#include "parse.h"
+#include "util.h"
 
 static int hex_digit(int c)
 {
@@ -156,6 +159,33 @@ VMDEV_EXPORT int vmdev_parse_timeout_ms(const char *text, unsigned int *ms)
 	}
 	*ms = (unsigned int)value;
 	return 0;
+}
+
+/**
+ * vmdev_parse_log_priority - a log priority as VMDEV_LOG takes it
+ * @text: "err", "info", "debug" (any case), or a syslog number 0 to 7
+ * @priority: receives the syslog priority
+ *
+ * Returns 0 or -EINVAL.
+ */
+VMDEV_EXPORT int vmdev_parse_log_priority(const char *text, int *priority)
+{
+	static const char *const names[] = { [LOG_ERR] = "err", [LOG_INFO] = "info",
+					      [LOG_DEBUG] = "debug" };
+
+	if (!text || !priority)
+		return -EINVAL;
+	for (int i = 0; i <= LOG_DEBUG; i++) {
+		if (names[i] && strcasecmp(text, names[i]) == 0) {
+			*priority = i;
+			return 0;
+		}
+	}
+	if (text[0] >= '0' && text[0] <= '0' + LOG_DEBUG && text[1] == '\0') {
+		*priority = text[0] - '0';
+		return 0;
+	}
+	return -EINVAL;
 }
 
 /**

@@ -7,9 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "private.h"
+#include "model.h"
+#include "parse.h"
+#include "sysfs.h"
 
-#define PCI_DEVICES "/sys/bus/pci/devices"
 #define PCI_HEADER_TYPE 0x0e
 
 /*
@@ -19,10 +20,9 @@
  */
 static bool is_bridge(int dev_fd, unsigned int class_code)
 {
-	_cleanup_(closep) int fd = openat(dev_fd, "config", O_RDONLY | O_CLOEXEC);
 	unsigned char header;
 
-	if (fd >= 0 && pread(fd, &header, 1, PCI_HEADER_TYPE) == 1) {
+	if (sysfs_pread_at(dev_fd, "config", &header, 1, PCI_HEADER_TYPE) == 0) {
 		header &= 0x7f;
 		return header == 1 || header == 2;
 	}
@@ -46,7 +46,7 @@ static int pci_new(struct vmdev_ctx *ctx, const char *address,
 	int r;
 
 	*out = NULL;
-	r = format_path(dir, sizeof(dir), PCI_DEVICES "/%s", address);
+	r = format_path(dir, sizeof(dir), SYS_PCI_DEVICES "/%s", address);
 	if (r < 0)
 		return r;
 	fd = sysfs_open_dir(ctx, dir);
@@ -70,8 +70,10 @@ static int pci_new(struct vmdev_ctx *ctx, const char *address,
 	sysfs_read_hex_at(fd, "revision", &pci->revision);
 	pci->bridge = is_bridge(fd, pci->class_code);
 	pci->mdev_parent = sysfs_exists_at(fd, "mdev_supported_types");
-	pci->iommu_group = sysfs_link_group_at(fd, "iommu_group");
-	r = sysfs_canonical_link(ctx, PCI_DEVICES, address, &pci->path);
+	r = sysfs_link_group_at(fd, "iommu_group", &pci->iommu_group);
+	if (r < 0)
+		goto err_free;
+	r = sysfs_canonical_link(ctx, SYS_PCI_DEVICES, address, &pci->path);
 	if (r < 0)
 		goto err_free;
 	*out = pci;
@@ -90,7 +92,7 @@ int pci_scan(struct vmdev_ctx *ctx)
 
 	if (ctx->pci_scanned)
 		return 0;
-	r = sysfs_list_dir(ctx, PCI_DEVICES, cmp_names, &names, &count);
+	r = sysfs_list_dir(ctx, SYS_PCI_DEVICES, cmp_names, &names, &count);
 	if (r == -ENOENT)
 		count = 0, names = NULL;
 	else if (r < 0)
@@ -107,7 +109,7 @@ int pci_scan(struct vmdev_ctx *ctx)
 		/* only canonical names: sysfs never shows another form */
 		if (vmdev_parse_pci_address(names[i], address) < 0 ||
 		    strcmp(address, names[i]) != 0) {
-			dbg(ctx, "skipping %s/%s: not a PCI address", PCI_DEVICES,
+			dbg(ctx, "skipping %s/%s: not a PCI address", SYS_PCI_DEVICES,
 			    names[i]);
 			continue;
 		}
@@ -299,7 +301,38 @@ VMDEV_EXPORT const char *vmdev_pci_get_device_name(struct vmdev_pci *pci)
 static int pci_attr_path(struct vmdev_pci *pci, const char *attr, char *buf,
 			 size_t size)
 {
-	return format_path(buf, size, PCI_DEVICES "/%s/%s", pci->address, attr);
+	return format_path(buf, size, SYS_PCI_DEVICES "/%s/%s", pci->address, attr);
+}
+
+/** vmdev_pci_is_boot_vga - the firmware's boot display device (read live) */
+VMDEV_EXPORT bool vmdev_pci_is_boot_vga(struct vmdev_pci *pci)
+{
+	char path[128], buf[8];
+
+	return pci && pci_attr_path(pci, "boot_vga", path, sizeof(path)) == 0 &&
+	       sysfs_read(pci->ctx, path, buf, sizeof(buf)) > 0 && buf[0] == '1';
+}
+
+/*
+ * The header type, config byte 0x0e without the multi-function bit; where
+ * config cannot be read, what the class code says (as for the bridge
+ * flag) and -ENOENT.
+ */
+int pci_header_type(struct vmdev_pci *pci, unsigned int *header)
+{
+	char path[128];
+	unsigned char byte;
+	int r;
+
+	*header = pci->bridge ? 1 : 0;
+	r = pci_attr_path(pci, "config", path, sizeof(path));
+	if (r < 0)
+		return r;
+	r = sysfs_pread(pci->ctx, path, &byte, 1, PCI_HEADER_TYPE);
+	if (r < 0)
+		return r;
+	*header = byte & 0x7f;
+	return 0;
 }
 
 /**
@@ -342,7 +375,7 @@ VMDEV_EXPORT int vmdev_pci_get_driver_override(struct vmdev_pci *pci,
 	r = pci_attr_path(pci, "driver_override", path, sizeof(path));
 	if (r < 0)
 		return r;
-	r = sysfs_read_string_at(pci->ctx->root_fd, path + 1, driver);
+	r = sysfs_read_string(pci->ctx, path, driver);
 	if (r < 0)
 		return r;
 	if (*driver && strcmp(*driver, "(null)") == 0) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Root-relative sysfs access. Every path is a host path ("/sys/...")
- * resolved against the context's root directory fd, so recorded trees and
- * containers that mount the host elsewhere work unchanged.
+ * The one door for root-relative I/O (sysfs.h). Every path is a host path
+ * ("/sys/...", "/proc/...") resolved against the context's root directory
+ * fd, so recorded trees and containers that mount the host elsewhere work
+ * unchanged.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,8 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "private.h"
+#include "parse.h"
+#include "sysfs.h"
 
+/* The one place a host path becomes a path relative to the root fd. */
 static const char *relative(const char *path)
 {
 	while (*path == '/')
@@ -37,6 +40,21 @@ int format_path(char *buf, size_t size, const char *format, ...)
 	if ((size_t)n >= size)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+/*
+ * PATH under the root as a path string, for the one library that needs a
+ * directory path rather than an fd (libkmod's module directory). PATH and
+ * BUF may be the same buffer.
+ */
+int sysfs_full_path(struct vmdev_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	char host[PATH_MAX];
+
+	if (snprintf(host, sizeof(host), "%s", path) >= (int)sizeof(host))
+		return -ENAMETOOLONG;
+	return format_path(buf, size, "%s/%s", strcmp(ctx->root, "/") ? ctx->root : "",
+			   relative(host));
 }
 
 int sysfs_open_dir(struct vmdev_ctx *ctx, const char *path)
@@ -120,7 +138,7 @@ int sysfs_read_string_at(int dir_fd, const char *name, char **value)
 	return *value ? 0 : -ENOMEM;
 }
 
-static int readlink_at(int dir_fd, const char *name, char *buf, size_t size)
+int sysfs_readlink_at(int dir_fd, const char *name, char *buf, size_t size)
 {
 	ssize_t n = readlinkat(dir_fd, name, buf, size);
 
@@ -140,7 +158,7 @@ int sysfs_link_name_at(int dir_fd, const char *name, char **value)
 	int r;
 
 	*value = NULL;
-	r = readlink_at(dir_fd, name, buf, sizeof(buf));
+	r = sysfs_readlink_at(dir_fd, name, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	base = strrchr(buf, '/');
@@ -156,17 +174,31 @@ int sysfs_link_name(struct vmdev_ctx *ctx, const char *path, char **value)
 	return sysfs_link_name_at(ctx->root_fd, relative(path), value);
 }
 
-/* The group number behind an iommu_group link, or -1 where there is none. */
-int sysfs_link_group_at(int dir_fd, const char *name)
+/*
+ * The group number behind an iommu_group link: one readlinkat, no
+ * allocation. *GROUP is -1 and 0 is returned where there is no link;
+ * -EINVAL for a target that is not a group, or the readlink's error.
+ */
+int sysfs_link_group_at(int dir_fd, const char *name, int *group)
 {
-	_cleanup_(freep) char *group = NULL;
+	char target[PATH_MAX];
+	const char *base;
 	unsigned int number;
+	int r;
 
-	if (sysfs_link_name_at(dir_fd, name, &group) < 0)
-		return -1;
-	if (vmdev_parse_group(group, &number) < 0)
-		return -1;
-	return (int)number;
+	*group = -1;
+	r = sysfs_readlink_at(dir_fd, name, target, sizeof(target));
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	r = vmdev_parse_group(base, &number);
+	if (r < 0)
+		return r;
+	*group = (int)number;
+	return 0;
 }
 
 /*
@@ -222,7 +254,7 @@ int sysfs_canonical_link(struct vmdev_ctx *ctx, const char *dir,
 	r = format_path(link, sizeof(link), "%s/%s", dir, name);
 	if (r < 0)
 		return r;
-	r = readlink_at(ctx->root_fd, relative(link), target, sizeof(target));
+	r = sysfs_readlink_at(ctx->root_fd, relative(link), target, sizeof(target));
 	if (r < 0)
 		return r;
 	*path = path_normalize(dir, target);
@@ -232,6 +264,90 @@ int sysfs_canonical_link(struct vmdev_ctx *ctx, const char *dir,
 bool sysfs_exists_at(int dir_fd, const char *name)
 {
 	return faccessat(dir_fd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+bool sysfs_exists(struct vmdev_ctx *ctx, const char *path)
+{
+	return sysfs_exists_at(ctx->root_fd, relative(path));
+}
+
+/* A real subdirectory (never a link), for walks that must not leave a tree. */
+int sysfs_open_subdir_at(int dir_fd, const char *name)
+{
+	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int sysfs_pread(struct vmdev_ctx *ctx, const char *path, void *buf, size_t size,
+		off_t offset)
+{
+	return sysfs_pread_at(ctx->root_fd, relative(path), buf, size, offset);
+}
+
+int sysfs_read_string(struct vmdev_ctx *ctx, const char *path, char **value)
+{
+	return sysfs_read_string_at(ctx->root_fd, relative(path), value);
+}
+
+/* SIZE bytes at OFFSET (PCI config space); -EIO when fewer are there. */
+int sysfs_pread_at(int dir_fd, const char *name, void *buf, size_t size, off_t offset)
+{
+	_cleanup_(closep) int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	do
+		n = pread(fd, buf, size, offset);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == size ? 0 : -EIO;
+}
+
+/*
+ * One write(2) of BUF, as a shell's "echo VALUE > PATH" does: sysfs takes
+ * an attribute in one write. O_TRUNC: sysfs ignores it, and a recorded
+ * tree's plain file then holds the last value written.
+ */
+int sysfs_write_file(struct vmdev_ctx *ctx, const char *path, const char *buf,
+		     size_t len)
+{
+	_cleanup_(closep) int fd = openat(ctx->root_fd, relative(path),
+					  O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int sysfs_scan_lines(struct vmdev_ctx *ctx, const char *path,
+		     bool (*each)(const char *line, void *data), void *data)
+{
+	char line[4096];
+	int found = 0;
+	FILE *f;
+	int fd;
+
+	fd = openat(ctx->root_fd, relative(path), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "r");
+	if (!f) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = each(line, data);
+	fclose(f);
+	return found;
 }
 
 void free_names(char **names, size_t count)

@@ -11,7 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "private.h"
+#include "action.h"
+#include "sysfs.h"
 
 #define POLL_SLICE_MS 10        /* without events: how often to look again */
 #define EVENT_SLICE_MS 100      /* with events: a safety net for missed ones */
@@ -20,7 +21,7 @@
  * event (rules applied, /dev/vfio/N permissions in place). */
 bool udevd_running(struct vmdev_ctx *ctx)
 {
-	return ctx_is_host(ctx) && access("/run/udev/control", F_OK) == 0;
+	return ctx_is_host(ctx) && sysfs_exists(ctx, RUN_UDEV_CONTROL);
 }
 
 /* Open an event source before a write, so that no event is missed. */

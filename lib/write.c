@@ -1,33 +1,28 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The one function through which the library changes the system: every
- * sysfs write is logged, shown to the caller's action hook and, in dry-run
- * mode, not done at all.
+ * The one door for every change to the system: sysfs writes and module
+ * loads. Each is logged, reported to the caller's action hook, and in
+ * dry-run mode only reported.
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <libkmod.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "private.h"
+#include "action.h"
+#include "model.h"
+#include "sysfs.h"
 
-/* Whether the root is the running system, where writes reach a kernel. */
-bool ctx_is_host(struct vmdev_ctx *ctx)
-{
-	return strcmp(ctx->root, "/") == 0;
-}
-
-/*
- * Write VALUE to the host path PATH under the root, in a single write(2)
- * as sysfs wants it; a newline is added (sysfs strips it, and an empty
- * value must reach the kernel as "\n" to clear driver_override).
+/**
+ * sysfs_write - write VALUE (and a newline) to the host file PATH
+ *
+ * Returns 0, -E2BIG for a value over VMDEV_ATTR_MAX, or the open's or
+ * write's error; in dry-run mode 0 without writing.
  */
 int sysfs_write(struct vmdev_ctx *ctx, const char *path, const char *value)
 {
 	char buf[VMDEV_ATTR_MAX];
 	size_t len = strlen(value);
-	ssize_t n;
-	int fd, r;
+	int r;
 
 	if (len + 2 > sizeof(buf))
 		return -E2BIG;
@@ -38,20 +33,43 @@ int sysfs_write(struct vmdev_ctx *ctx, const char *path, const char *value)
 		return 0;
 	memcpy(buf, value, len);
 	buf[len++] = '\n';
-	/* O_TRUNC as a shell's "echo VALUE > PATH": sysfs ignores it, and a
-	 * recorded tree's plain file then holds the last value written */
-	fd = openat(ctx->root_fd, path + (path[0] == '/'), O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		dbg(ctx, "open %s: %s", path, strerror(-r));
-		return r;
-	}
-	n = write(fd, buf, len);
-	r = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
-	close(fd);
+	r = sysfs_write_file(ctx, path, buf, len);
 	if (r < 0)
 		dbg(ctx, "write %s: %s", path, strerror(-r));
 	return r;
+}
+
+/*
+ * Make the PCI driver DRIVER registered, loading its module; in dry-run,
+ * only report it. Returns 0, -ENOENT when no module provides it, -ENOPKG
+ * when its module loaded but registered no such driver, or libkmod's error.
+ */
+int driver_load(struct vmdev_ctx *ctx, const char *driver)
+{
+	struct kmod_module *module;
+	int r = 0;
+
+	if (driver_registered(ctx, driver))
+		return 0;
+	if (driver_module(ctx, driver, &module) < 0)
+		return -ENOENT;
+	if (ctx->action_fn)
+		ctx->action_fn(ctx, VMDEV_ACTION_LOAD, kmod_module_get_name(module),
+			       NULL, ctx->action_data);
+	info(ctx, "%sload %s", ctx->dry_run ? "(dry run) " : "",
+	     kmod_module_get_name(module));
+	if (!ctx->dry_run) {
+		r = kmod_module_probe_insert_module(module, 0, NULL, NULL, NULL, NULL);
+		if (r < 0)
+			err(ctx, "cannot load %s: %s", kmod_module_get_name(module),
+			    strerror(-r));
+	}
+	kmod_module_unref(module);
+	if (r < 0)
+		return r;
+	if (!ctx->dry_run && !driver_registered(ctx, driver))
+		return -ENOPKG;
+	return 0;
 }
 
 /**

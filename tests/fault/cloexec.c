@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	struct vmdev_parent *parent;
 	struct vmdev_type *type;
 	struct vmdev_mdev *mdev;
-	char created[VMDEV_UUID_LEN];
+	struct vmdev_mdev *created;
 	int actions = 0, flagged = 0, status, r;
 	DIR *dir;
 	struct dirent *de;
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 	vmdev_set_action_fn(ctx, on_action, &actions);
 	r = vmdev_parent_find(ctx, "mtty", &parent);
 	if (r == 0 && vmdev_type_find(parent, "mtty-1", &type) == 0)
-		vmdev_mdev_create(type, NULL, created);
+		vmdev_mdev_create(type, NULL, &created);
 	if (vmdev_pci_find(ctx, "0000:00:03.0", &pci) == 0) {
 		vmdev_pci_bind(pci, "vfio-pci", 0, NULL);
 		vmdev_pci_unbind(pci, 0, NULL);

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "private.h"
+#include "model.h"
+#include "parse.h"
+#include "sysfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

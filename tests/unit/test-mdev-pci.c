@@ -11,7 +11,9 @@
 #include <cmocka.h>
 
 #include "libvmdev.h"
-#include "private.h"
+#include "model.h"
+#include "parse.h"
+#include "sysfs.h"
 #include "tree.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -16,7 +16,9 @@
 #include <cmocka.h>
 
 #include "libvmdev.h"
-#include "private.h"
+#include "model.h"
+#include "parse.h"
+#include "sysfs.h"
 #include "tree.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -430,10 +432,11 @@ static void test_group_mdev_member(void **state)
 	assert_verdict(m, VMDEV_VERDICT_MDEV_DRIVER, "mtty");
 	assert_int_equal(vmdev_group_is_viable(group), 1);
 
-	/* unbound, it is still acceptable */
+	/* unbound, it has no vfio device: its group has no node to hand out */
 	assert_int_equal(tree_unlink(f->root, MTTY_DEV "/" UUID1 "/driver"), 0);
-	assert_verdict(m, VMDEV_VERDICT_UNBOUND, NULL);
-	assert_int_equal(vmdev_group_is_viable(group), 1);
+	assert_verdict(m, VMDEV_VERDICT_MDEV_UNBOUND, NULL);
+	assert_false(vmdev_verdict_is_ok(VMDEV_VERDICT_MDEV_UNBOUND));
+	assert_int_equal(vmdev_group_is_viable(group), 0);
 }
 
 static const struct vmdev_holder *holder_of(const struct vmdev_holder *holders,

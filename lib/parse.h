@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Pure parsers: text in, values out; no context, no I/O. */
+#ifndef LIBVMDEV_PARSE_H
+#define LIBVMDEV_PARSE_H
+
+#include "libvmdev.h"
+
+/* a sysfs hex attribute, "0x8086" or "8086" */
+int parse_hex_attr(const char *text, unsigned int *value);
+/* VMDEV_LOG's forms; -EINVAL for anything else */
+int parse_log_priority(const char *text, int *priority);
+
+#endif

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The one door for root-relative I/O. Every file the library reads or
+ * writes on the host (/sys, /proc, /dev, /etc) is named here by its host
+ * path, "/sys/...", and opened through the context's root directory fd;
+ * below a directory fd, by a plain relative name ("_at" calls). Nothing
+ * else in lib/ calls open, read, pread, readlink or faccessat itself.
+ */
+#ifndef LIBVMDEV_SYSFS_H
+#define LIBVMDEV_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "context.h"
+
+/* the host paths the library uses, one spelling each */
+#define SYS_PCI_DEVICES "/sys/bus/pci/devices"
+#define SYS_PCI_DRIVERS "/sys/bus/pci/drivers"
+#define SYS_PCI_PROBE "/sys/bus/pci/drivers_probe"
+#define SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
+#define SYS_MDEV_DRIVERS "/sys/bus/mdev/drivers"
+#define SYS_MDEV_BUS_CLASS "/sys/class/mdev_bus"
+#define SYS_IOMMU_GROUPS "/sys/kernel/iommu_groups"
+#define SYS_VIRTUAL_DEVICES "/sys/devices/virtual/"
+#define DEV_VFIO "/dev/vfio"
+#define DEV_VFIO_DEVICES "/dev/vfio/devices/"
+#define PROC "/proc"
+#define PROC_MOUNTINFO "/proc/self/mountinfo"
+#define PROC_SWAPS "/proc/swaps"
+#define RUN_UDEV_CONTROL "/run/udev/control"
+
+#define VMDEV_ATTR_MAX 4096
+
+/* snprintf into BUF: -ENAMETOOLONG when it does not fit */
+int format_path(char *buf, size_t size, const char *format, ...) _printf_(3, 4) _must_check_;
+
+/* by host path */
+int sysfs_full_path(struct vmdev_ctx *ctx, const char *path, char *buf, size_t size);
+int sysfs_open_dir(struct vmdev_ctx *ctx, const char *path) _must_check_;
+int sysfs_read(struct vmdev_ctx *ctx, const char *path, char *buf, size_t size);
+int sysfs_read_string(struct vmdev_ctx *ctx, const char *path, char **value);
+int sysfs_pread(struct vmdev_ctx *ctx, const char *path, void *buf, size_t size,
+		off_t offset);
+int sysfs_link_name(struct vmdev_ctx *ctx, const char *path, char **value);
+int sysfs_canonical_link(struct vmdev_ctx *ctx, const char *dir,
+			 const char *name, char **path);
+int sysfs_list_dir(struct vmdev_ctx *ctx, const char *path,
+		   int (*cmp)(const void *, const void *), char ***names,
+		   size_t *count);
+bool sysfs_exists(struct vmdev_ctx *ctx, const char *path);
+int sysfs_write_file(struct vmdev_ctx *ctx, const char *path, const char *buf,
+		     size_t len);
+/* each line of a text table (/proc/swaps, mountinfo) until EACH returns
+ * true; returns 1 when one did, 0 when none, or a negative errno */
+int sysfs_scan_lines(struct vmdev_ctx *ctx, const char *path,
+		     bool (*each)(const char *line, void *data), void *data);
+
+/* below a directory fd */
+int sysfs_open_subdir_at(int dir_fd, const char *name) _must_check_;
+int sysfs_read_at(int dir_fd, const char *name, char *buf, size_t size);
+int sysfs_pread_at(int dir_fd, const char *name, void *buf, size_t size, off_t offset);
+int sysfs_read_hex_at(int dir_fd, const char *name, unsigned int *value);
+int sysfs_read_string_at(int dir_fd, const char *name, char **value);
+int sysfs_readlink_at(int dir_fd, const char *name, char *buf, size_t size);
+int sysfs_link_name_at(int dir_fd, const char *name, char **value);
+int sysfs_link_group_at(int dir_fd, const char *name, int *group);
+int sysfs_list_dir_at(int dir_fd, const char *name,
+		      int (*cmp)(const void *, const void *), char ***names,
+		      size_t *count);
+bool sysfs_exists_at(int dir_fd, const char *name);
+
+/* names and paths */
+void free_names(char **names, size_t count);
+char *path_normalize(const char *dir, const char *relative);
+int cmp_names(const void *a, const void *b);
+int cmp_names_version(const void *a, const void *b);
+int cmp_names_numeric(const void *a, const void *b);
+
+#endif

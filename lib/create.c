@@ -188,6 +188,8 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 		struct vmdev_mdev *mdev;
 		int m = mdev_insert(type, id, &mdev);
 
+		if (m == 0 && mdev->iommu_group >= 0)
+			m = group_insert(ctx, (unsigned int)mdev->iommu_group);
 		if (m < 0)
 			return r < 0 ? r : m; /* it exists; a vmdev_refresh() shows it */
 		if (created)
@@ -228,7 +230,10 @@ VMDEV_EXPORT int vmdev_mdev_remove(struct vmdev_mdev *mdev)
 	monitor = waiter_open(mdev->ctx);
 	r = remove_and_wait(mdev->ctx, monitor, &w);
 	waiter_close(monitor);
-	if (r == 0 && !mdev->ctx->dry_run)
+	if (r == 0 && !mdev->ctx->dry_run) {
+		if (mdev->iommu_group >= 0)
+			group_forget(mdev->ctx, (unsigned int)mdev->iommu_group);
 		mdev_forget(mdev);
+	}
 	return r;
 }

@@ -762,9 +762,9 @@ static int mdevs_rebuild(struct vmdev_ctx *ctx, size_t count)
 }
 
 /*
- * An mdev that a create made: into the model (its type's list by UUID, the
- * context's list, its group where groups were scanned), without a rescan
- * that would invalidate the caller's pointers.
+ * An mdev that a create made: into the model (its type's list by UUID and
+ * the context's list), without a rescan that would invalidate the
+ * caller's pointers. Its group is group_insert()'s.
  */
 int mdev_insert(struct vmdev_type *type, const char *uuid, struct vmdev_mdev **out)
 {
@@ -788,8 +788,6 @@ int mdev_insert(struct vmdev_type *type, const char *uuid, struct vmdev_mdev **o
 	memcpy(mdev->path + path_len + 1, uuid, VMDEV_UUID_LEN);
 	snprintf(link, sizeof(link), "%s/iommu_group", uuid);
 	r = sysfs_link_group_at(parent->fd, link, &mdev->iommu_group);
-	if (r == 0 && mdev->iommu_group >= 0)
-		r = group_insert(ctx, (unsigned int)mdev->iommu_group);
 	if (r < 0) {
 		free(mdev);
 		return r;
@@ -808,7 +806,8 @@ int mdev_insert(struct vmdev_type *type, const char *uuid, struct vmdev_mdev **o
 	return 0;
 }
 
-/* An mdev that a remove took away: out of the model, with its group. */
+/* An mdev that a remove took away: out of the model (its group is
+ * group_forget()'s). */
 void mdev_forget(struct vmdev_mdev *mdev)
 {
 	struct vmdev_ctx *ctx = mdev->ctx;
@@ -820,8 +819,6 @@ void mdev_forget(struct vmdev_mdev *mdev)
 			break;
 		}
 	}
-	if (mdev->iommu_group >= 0)
-		group_forget(ctx, (unsigned int)mdev->iommu_group);
 	/* a smaller array cannot fail to fit: on ENOMEM keep the old, minus it */
 	if (mdevs_rebuild(ctx, ctx->n_mdevs) < 0) {
 		size_t j = 0;

@@ -173,6 +173,25 @@ static void test_log_priority(void **state)
 	assert_int_equal(log_priority_for("3"), 3);
 	assert_int_equal(log_priority_for("7"), 7);
 	assert_int_equal(log_priority_for("DEBUG"), 7);
+	assert_int_equal(log_priority_for("0"), 0);
+
+	/* a broken VMDEV_LOG is an error, as a broken VMDEV_TIMEOUT is */
+	{
+		static const char *const bad[] = { "dbug", "", "8", "-1", "07", "3 ", "info2" };
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			int prio = 99;
+
+			ctx = (struct vmdev_ctx *)state;
+			setenv("VMDEV_LOG", bad[i], 1);
+			if (vmdev_new(&ctx) != -EINVAL)
+				fail_msg("VMDEV_LOG=\"%s\" accepted", bad[i]);
+			assert_null(ctx);
+			assert_int_equal(vmdev_parse_log_priority(bad[i], &prio), -EINVAL);
+			assert_int_equal(prio, 99);
+		}
+		unsetenv("VMDEV_LOG");
+	}
 
 	assert_int_equal(vmdev_new(&ctx), 0);
 	vmdev_set_log_priority(ctx, LOG_INFO);

@@ -230,6 +230,63 @@ def check_held_children(vmdevctl, root):
     shutil.rmtree(os.path.join(root, "proc/777"))
 
 
+def check_new_id_peers(vmdevctl, root):
+    """The new_id note names the devices new_id takes, by bind's own rules:
+    driverless, an override empty or naming the driver, and not refused
+    by the driver's probe (an SR-IOV PF with VFs)."""
+    import shutil
+    a, peer = "0000:00:04.0", "0000:02:01.0"  # both 1af4:1000
+    with tempfile.TemporaryDirectory(prefix="vmdev-newid-") as copy:
+        shutil.copytree(root, copy, symlinks=True, dirs_exist_ok=True)
+        pdir = os.path.join(copy, "sys/bus/pci/devices", peer)
+        override = os.path.join(os.path.realpath(pdir), "driver_override")
+
+        def note():
+            rc, out, err = vm(vmdevctl, copy, "-n", "bind", "-d", "vfio-mdev-pci", a)
+            return rc, err
+
+        rc, err = note()
+        result(rc == 0 and "(now:" not in err, "new_id note: a peer on its host driver is not named", err)
+        os.unlink(os.path.join(pdir, "driver"))
+        rc, err = note()
+        result(rc == 0 and f"(now: {peer})" in err, "new_id note: a driverless peer is named", err)
+        with open(override, "w") as f:
+            f.write("vfio-pci\n")
+        rc, err = note()
+        result(rc == 0 and peer not in err,
+               "new_id note: a peer whose driver_override names another driver is not named", err)
+        with open(override, "w") as f:
+            f.write("vfio-mdev-pci\n")
+        rc, err = note()
+        result(rc == 0 and f"(now: {peer})" in err,
+               "new_id note: a peer whose driver_override names the driver is named", err)
+        with open(os.path.join(os.path.realpath(pdir), "sriov_numvfs"), "w") as f:
+            f.write("2\n")
+        rc, err = note()
+        result(rc == 0 and peer not in err,
+               "new_id note: a PF with VFs enabled (the probe refuses it) is not named", err)
+
+
+def check_unbound_mdev(vmdevctl, root):
+    """An unbound mdev leaves its group without a /dev/vfio node: not viable,
+    with the driver to bind (the one its sibling on the parent uses)."""
+    import shutil
+    u = "0b0c1a7e-0001-4000-8000-000000000001"  # mtty-1, beside an mtty-2 on mtty
+    with tempfile.TemporaryDirectory(prefix="vmdev-unbound-") as copy:
+        shutil.copytree(root, copy, symlinks=True, dirs_exist_ok=True)
+        os.unlink(os.path.join(copy, "sys/bus/mdev/devices", u, "driver"))
+        rc, data, err = vm_json(vmdevctl, copy, "check", u)
+        dev = (data or [{}])[0].get("devices", [{}])[0]
+        result(rc == 1 and data and data[0]["viable"] is False and dev.get("ok") is False
+               and dev.get("driver") is None
+               and f"echo {u} > /sys/bus/mdev/drivers/mtty/bind" in (dev.get("reason") or ""),
+               "check of an unbound mdev: not viable (exit 1), the reason names the driver to bind",
+               f"rc={rc} {dev} {err}")
+        rc, out, err = vm(vmdevctl, copy, "check", u)
+        result(rc == 1 and "has no driver, so its group has no /dev/vfio node" in out,
+               "check text: the unbound mdev's reason", out)
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -246,6 +303,8 @@ def main():
         check_create(vmdevctl, root)
         check_qemu_args(vmdevctl, root)
         check_held_children(vmdevctl, root)
+        check_new_id_peers(vmdevctl, root)
+        check_unbound_mdev(vmdevctl, root)
     sys.exit(finish())
 
 

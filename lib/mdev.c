@@ -5,7 +5,6 @@
  * and type, so no mdev needs its mdev_type link resolved.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,28 +100,6 @@ static void mdevs_truncate(struct vmdev_ctx *ctx, size_t first)
 }
 
 /*
- * The group behind DIR_FD/NAME (an iommu_group link), or -1 without one:
- * one readlinkat, no allocation.
- */
-static int link_group_at(int dir_fd, const char *name)
-{
-	char target[PATH_MAX];
-	const char *base;
-	unsigned int number;
-	ssize_t n;
-
-	n = readlinkat(dir_fd, name, target, sizeof(target));
-	if (n <= 0 || (size_t)n >= sizeof(target))
-		return -1;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (vmdev_parse_group(base, &number) < 0)
-		return -1;
-	return (int)number;
-}
-
-/*
  * The mdevs listed in a type's devices/ directory, sorted by UUID. Per mdev
  * this costs one readlinkat (its iommu_group, relative to the parent's
  * directory) and one allocation (the mdev with its path).
@@ -163,7 +140,7 @@ static int type_scan_mdevs(struct vmdev_type *type, const char *devices)
 		memcpy(mdev->path + path_len + 1, uuid, sizeof(uuid));
 		/* the entry's own name: the kernel's, whatever its case */
 		snprintf(link, sizeof(link), "%s/iommu_group", names[i]);
-		mdev->iommu_group = link_group_at(parent->fd, link);
+		mdev->iommu_group = sysfs_link_group_fast_at(parent->fd, link);
 		if (mdev->iommu_group < 0 && !sysfs_exists_at(parent->fd, names[i])) {
 			/* removed while we looked: an unbound mdev has no group yet,
 			 * but it still has its directory */
@@ -247,13 +224,9 @@ static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
 			continue;
 		}
 		if (r == -ENOENT || r == -ENOTDIR) {
-			_cleanup_(closep) int type_fd = -1;
-
 			devices[strlen(devices) - strlen("/devices")] = '\0';
-			type_fd = openat(parent_fd, devices,
-					 O_PATH | O_DIRECTORY | O_CLOEXEC);
 			r = 0;
-			if (type_fd < 0) {
+			if (!sysfs_is_dir_at(parent_fd, devices)) {
 				/* vanished, or not a directory */
 				type_free(type);
 				continue;
@@ -269,20 +242,20 @@ static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
 /* The bus a parent sits on: pci, css, ap, ... or "virtual". */
 static int parent_find_bus(struct vmdev_parent *parent, int parent_fd)
 {
-	_cleanup_(freep) char *subsystem = NULL;
 	char target[PATH_MAX];
-	ssize_t n;
 
 	if (vmdev_pci_find(parent->ctx, parent->name, &parent->pci) == 0) {
 		parent->bus = strdup("pci");
 		return parent->bus ? 0 : -ENOMEM;
 	}
-	n = readlinkat(parent_fd, "subsystem", target, sizeof(target) - 1);
-	if (n > 0) {
-		target[n] = '\0';
-		if (strstr(target, "/bus/"))
-			return sysfs_link_name_at(parent_fd, "subsystem",
-						  &parent->bus);
+	if (sysfs_read_link_at(parent_fd, "subsystem", target, sizeof(target)) == 0 &&
+	    strstr(target, "/bus/")) {
+		const char *base = strrchr(target, '/') + 1;
+
+		if (vmdev_check_name(base) < 0)
+			return -EINVAL;
+		parent->bus = strdup(base);
+		return parent->bus ? 0 : -ENOMEM;
 	}
 	if (strncmp(parent->path, "/sys/devices/virtual/", 21) == 0) {
 		parent->bus = strdup("virtual");
@@ -317,7 +290,7 @@ static int parent_new(struct vmdev_ctx *ctx, const char *name,
 		r = parent->fd;
 		goto err_free;
 	}
-	parent->iommu_group = link_group_at(parent->fd, "iommu_group");
+	parent->iommu_group = sysfs_link_group_fast_at(parent->fd, "iommu_group");
 	first = ctx->n_mdevs;
 	r = parent_scan_types(parent, parent->fd);
 	if (r < 0) {

@@ -170,6 +170,14 @@ int sysfs_list_dir(struct vmdev_ctx *ctx, const char *path,
 		   int (*cmp)(const void *, const void *), char ***names,
 		   size_t *count);
 bool sysfs_exists_at(int dir_fd, const char *name);
+/* the mdev read path: no allocation per call or per entry */
+int sysfs_read_link_at(int dir_fd, const char *name, char *buf, size_t size);
+int sysfs_link_group_fast_at(int dir_fd, const char *name);
+bool sysfs_is_dir_at(int dir_fd, const char *name);
+int sysfs_each_entry_at(int dir_fd, const char *name,
+			int (*fn)(const char *entry, unsigned char d_type,
+				  void *data),
+			void *data);
 void free_names(char **names, size_t count);
 char *path_normalize(const char *dir, const char *relative);
 int cmp_names(const void *a, const void *b);

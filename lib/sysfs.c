@@ -347,12 +347,18 @@ int sysfs_link_group_fast_at(int dir_fd, const char *name)
 	return (int)number;
 }
 
-/* Whether DIR_FD/NAME is a directory, following links: one fstatat. */
+/*
+ * Whether DIR_FD/NAME is a directory, following links: an O_PATH open
+ * (not fstatat, so that tests/fault's open shim can make it vanish).
+ */
 bool sysfs_is_dir_at(int dir_fd, const char *name)
 {
-	struct stat st;
+	int fd = openat(dir_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	return fstatat(dir_fd, name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 /*

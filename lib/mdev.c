@@ -4,8 +4,10 @@
  * three: each type's devices/ directory already groups the mdevs by parent
  * and type, so no mdev needs its mdev_type link resolved.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "private.h"
 
 #define MDEV_BUS_CLASS "/sys/class/mdev_bus"
+#define MDEV_BUS_DRIVERS "/sys/bus/mdev/drivers"
 
 /* a type's attributes, each read once on first use (vmdev_type.attrs_read) */
 #define TYPE_ATTR_NAME 0x1
@@ -58,6 +61,10 @@ void mdev_free_all(struct vmdev_ctx *ctx)
 	free(ctx->mdevs);
 	free(ctx->mdevs_by_uuid);
 	ctx->mdevs_by_uuid = NULL;
+	free_names(ctx->mdev_driver_names, ctx->n_mdev_driver_names);
+	ctx->mdev_driver_names = NULL;
+	ctx->n_mdev_driver_names = 0;
+	ctx->mdev_drivers_read = ctx->mdev_drivers_complete = false;
 	for (size_t i = 0; i < ctx->n_parents; i++)
 		parent_free(ctx->parents[i]);
 	free(ctx->parents);
@@ -705,4 +712,243 @@ VMDEV_EXPORT int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver)
 	snprintf(link, sizeof(link), "%s/driver", mdev->uuid);
 	r = sysfs_link_name_at(mdev->type->parent->fd, link, driver);
 	return r == -ENOENT ? 0 : r;
+}
+
+/* ---- the drivers snapshot: one bulk read of /sys/bus/mdev/drivers ------ */
+
+/* FNV-1a over the 36 characters of a normalised UUID */
+static size_t uuid_hash(const char *uuid)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < VMDEV_UUID_LEN - 1; i++)
+		h = (h ^ (unsigned char)uuid[i]) * 0x100000001b3ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* An open-addressing table of the context's mdevs by UUID, for one read. */
+struct mdev_table {
+	struct vmdev_mdev **slots;
+	size_t mask;
+};
+
+static int mdev_table_build(struct vmdev_ctx *ctx, struct mdev_table *table)
+{
+	size_t size = 64;
+
+	while (size < 2 * ctx->n_mdevs)
+		size *= 2;
+	table->slots = calloc(size, sizeof(*table->slots));
+	if (!table->slots)
+		return -ENOMEM;
+	table->mask = size - 1;
+	for (size_t i = 0; i < ctx->n_mdevs; i++) {
+		size_t at = uuid_hash(ctx->mdevs[i]->uuid) & table->mask;
+
+		while (table->slots[at])
+			at = (at + 1) & table->mask;
+		table->slots[at] = ctx->mdevs[i];
+	}
+	return 0;
+}
+
+static struct vmdev_mdev *mdev_table_find(const struct mdev_table *table,
+					  const char *uuid)
+{
+	size_t at = uuid_hash(uuid) & table->mask;
+
+	for (; table->slots[at]; at = (at + 1) & table->mask)
+		if (memcmp(table->slots[at]->uuid, uuid, VMDEV_UUID_LEN) == 0)
+			return table->slots[at];
+	return NULL;
+}
+
+struct driver_listing {
+	const struct mdev_table *table;
+	const char *driver; /* interned */
+};
+
+/* One entry of drivers/DRIVER/: a link named by the UUID of a bound mdev,
+ * or bind, unbind, uevent, module. */
+static int driver_entry(const char *entry, unsigned char d_type, void *data)
+{
+	struct driver_listing *listing = data;
+	struct vmdev_mdev *mdev;
+	char uuid[VMDEV_UUID_LEN];
+
+	if (d_type != DT_LNK && d_type != DT_UNKNOWN)
+		return 0;
+	if (vmdev_parse_uuid(entry, uuid) < 0)
+		return 0;
+	/* an mdev created after the scan is not in the table */
+	mdev = mdev_table_find(listing->table, uuid);
+	if (mdev) {
+		mdev->scanned_driver = listing->driver;
+		mdev->scanned_driver_known = true;
+	}
+	return 0;
+}
+
+static void mdev_drivers_forget(struct vmdev_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_mdevs; i++) {
+		ctx->mdevs[i]->scanned_driver = NULL;
+		ctx->mdevs[i]->scanned_driver_known = false;
+	}
+	free_names(ctx->mdev_driver_names, ctx->n_mdev_driver_names);
+	ctx->mdev_driver_names = NULL;
+	ctx->n_mdev_driver_names = 0;
+	ctx->mdev_drivers_read = ctx->mdev_drivers_complete = false;
+}
+
+/*
+ * Every mdev driver lists the mdevs bound to it as links named by UUID in
+ * /sys/bus/mdev/drivers/DRIVER/: one listing per driver gives every mdev's
+ * driver, a few syscalls in all instead of one readlinkat per mdev. When
+ * every driver's directory was listed, an mdev in none of them is unbound;
+ * when some could not be (or the drivers directory itself), such an mdev
+ * is left to a live read of its own link (mdev_driver_live_scan()).
+ */
+static int mdev_drivers_scan(struct vmdev_ctx *ctx)
+{
+	_cleanup_(closep) int fd = -1;
+	struct mdev_table table = { NULL, 0 };
+	char **names = NULL;
+	size_t count = 0;
+	bool complete = true;
+	int r;
+
+	if (ctx->mdev_drivers_read)
+		return 0;
+	ctx->mdev_drivers_read = true;
+	ctx->mdev_drivers_complete = false;
+	fd = sysfs_open_dir(ctx, MDEV_BUS_DRIVERS);
+	if (fd < 0) {
+		info(ctx, "cannot list %s (%s): reading each mdev's driver link",
+		     MDEV_BUS_DRIVERS, strerror(-fd));
+		return 0;
+	}
+	r = sysfs_list_dir_at(fd, ".", cmp_names, &names, &count);
+	if (r == -ENOMEM)
+		goto err_nomem;
+	if (r < 0) {
+		info(ctx, "cannot list %s (%s): reading each mdev's driver link",
+		     MDEV_BUS_DRIVERS, strerror(-r));
+		return 0;
+	}
+	/* the names are interned: the mdevs point at them until the refresh */
+	ctx->mdev_driver_names = names;
+	ctx->n_mdev_driver_names = count;
+	if (count == 0 || ctx->n_mdevs == 0) {
+		ctx->mdev_drivers_complete = true;
+		return 0;
+	}
+	if (mdev_table_build(ctx, &table) < 0)
+		goto err_nomem;
+	for (size_t i = 0; i < count; i++) {
+		struct driver_listing listing = { &table, names[i] };
+
+		if (vmdev_check_name(names[i]) < 0)
+			continue;
+		r = sysfs_each_entry_at(fd, names[i], driver_entry, &listing);
+		if (r == -ENOMEM)
+			goto err_nomem;
+		if (r == -ENOTDIR) /* not a driver: it lists no device */
+			continue;
+		if (r < 0) {
+			info(ctx, "cannot list %s/%s (%s): reading the driver link of its mdevs",
+			     MDEV_BUS_DRIVERS, names[i], strerror(-r));
+			complete = false;
+		}
+	}
+	free(table.slots);
+	ctx->mdev_drivers_complete = complete;
+	return 0;
+
+err_nomem:
+	free(table.slots);
+	if (ctx->mdev_driver_names != names)
+		free_names(names, count);
+	mdev_drivers_forget(ctx);
+	return -ENOMEM;
+}
+
+/* The interned copy of DRIVER (which it takes), or NULL on ENOMEM. */
+static const char *driver_intern(struct vmdev_ctx *ctx, char *driver)
+{
+	char **grown;
+
+	for (size_t i = 0; i < ctx->n_mdev_driver_names; i++) {
+		if (ctx->mdev_driver_names[i] &&
+		    strcmp(ctx->mdev_driver_names[i], driver) == 0) {
+			free(driver);
+			return ctx->mdev_driver_names[i];
+		}
+	}
+	grown = realloc(ctx->mdev_driver_names,
+			(ctx->n_mdev_driver_names + 1) * sizeof(*grown));
+	if (!grown) {
+		free(driver);
+		return NULL;
+	}
+	ctx->mdev_driver_names = grown;
+	grown[ctx->n_mdev_driver_names++] = driver;
+	return driver;
+}
+
+/* Where the bulk read could not tell: this mdev's own link, once. */
+static int mdev_driver_live_scan(struct vmdev_mdev *mdev)
+{
+	char *driver = NULL;
+	int r;
+
+	r = vmdev_mdev_get_driver(mdev, &driver);
+	if (r < 0)
+		return r;
+	if (driver) {
+		mdev->scanned_driver = driver_intern(mdev->ctx, driver);
+		if (!mdev->scanned_driver)
+			return -ENOMEM;
+	}
+	mdev->scanned_driver_known = true;
+	return 0;
+}
+
+/**
+ * vmdev_mdev_get_scanned_driver - the mdev's driver as of the snapshot
+ * (not live: vmdev_refresh() drops it, vmdev_mdev_get_driver() reads now)
+ * @mdev: the mdev
+ * @driver: receives the driver's name ("mtty", "kvmgt"), owned by the
+ *          context and valid until vmdev_refresh() or the last
+ *          vmdev_unref(); NULL when the mdev was unbound
+ *
+ * The first call after a scan reads every mdev's driver at once from
+ * /sys/bus/mdev/drivers/DRIVER/ (each driver lists its mdevs by UUID),
+ * a few syscalls for all the mdevs together, and later calls answer from
+ * that snapshot. Where that directory or a driver's directory cannot be
+ * listed, an mdev it does not account for is read live on its first call
+ * (its driver link) and kept. Use it to list many mdevs; use
+ * vmdev_mdev_get_driver() to act on one.
+ *
+ * Returns 0, -EINVAL, -ENOMEM, or the error of reading the mdev's link.
+ */
+VMDEV_EXPORT int vmdev_mdev_get_scanned_driver(struct vmdev_mdev *mdev,
+					       const char **driver)
+{
+	int r;
+
+	if (driver)
+		*driver = NULL;
+	if (!mdev || !driver)
+		return -EINVAL;
+	r = mdev_drivers_scan(mdev->ctx);
+	if (r < 0)
+		return r;
+	if (!mdev->scanned_driver_known && !mdev->ctx->mdev_drivers_complete) {
+		r = mdev_driver_live_scan(mdev);
+		if (r < 0)
+			return r;
+	}
+	*driver = mdev->scanned_driver;
+	return 0;
 }

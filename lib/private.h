@@ -56,6 +56,11 @@ struct vmdev_ctx {
 
 	/* read path (bench) */
 	struct vmdev_mdev **mdevs_by_uuid; /* built on the first lookup */
+	/* the mdevs' drivers, one bulk read of /sys/bus/mdev/drivers (snapshot) */
+	bool mdev_drivers_read;       /* made, on the first request after the scan */
+	bool mdev_drivers_complete;   /* every driver's directory was listed */
+	char **mdev_driver_names;     /* interned: the mdevs point at these */
+	size_t n_mdev_driver_names;
 
 	bool users_scanned;
 	struct vfio_fd_user *users;
@@ -137,6 +142,9 @@ struct vmdev_mdev {
 	struct vmdev_type *type;
 	char *path;
 	int iommu_group;
+	/* snapshot: interned in ctx->mdev_driver_names, NULL when unbound */
+	const char *scanned_driver;
+	bool scanned_driver_known; /* set by the bulk read or the first live read */
 };
 
 /* libvmdev.c: logging */

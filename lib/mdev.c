@@ -107,63 +107,122 @@ static void mdevs_truncate(struct vmdev_ctx *ctx, size_t first)
 }
 
 /*
+ * The kernel names an mdev by its UUID in lower case: such a name is taken
+ * as it is (a table look-up a byte); anything else goes through
+ * vmdev_parse_uuid(), which normalises or refuses it.
+ */
+static int uuid_from_name(const char *name, char out[VMDEV_UUID_LEN])
+{
+	static const char form[VMDEV_UUID_LEN] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	static const bool lower_hex[256] = {
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+		['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+		['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	};
+
+	for (size_t i = 0; i < VMDEV_UUID_LEN - 1; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (form[i] == '-' ? c != '-' : !lower_hex[c])
+			return vmdev_parse_uuid(name, out);
+	}
+	if (name[VMDEV_UUID_LEN - 1])
+		return -EINVAL;
+	memcpy(out, name, VMDEV_UUID_LEN);
+	return 0;
+}
+
+static int cmp_mdev_uuid(const void *a, const void *b)
+{
+	return memcmp((*(struct vmdev_mdev *const *)a)->uuid,
+		      (*(struct vmdev_mdev *const *)b)->uuid, VMDEV_UUID_LEN);
+}
+
+/* The mdevs of one type as its devices/ directory is read, before sorting. */
+struct type_listing {
+	struct vmdev_type *type;
+	size_t path_len; /* of the parent's path */
+	struct vmdev_mdev **mdevs;
+	size_t n, cap;
+};
+
+static int type_entry(const char *entry, unsigned char d_type, void *data)
+{
+	struct type_listing *listing = data;
+	struct vmdev_type *type = listing->type;
+	struct vmdev_parent *parent = type->parent;
+	size_t path_len = listing->path_len;
+	struct vmdev_mdev *mdev;
+	char uuid[VMDEV_UUID_LEN], link[VMDEV_UUID_LEN + sizeof("/iommu_group")];
+
+	if (uuid_from_name(entry, uuid) < 0) {
+		dbg(parent->ctx, "skipping %s/devices/%s: not a UUID", type->id, entry);
+		return 0;
+	}
+	if (listing->n == listing->cap) {
+		size_t cap = listing->cap ? 2 * listing->cap : 16;
+		struct vmdev_mdev **grown = realloc(listing->mdevs, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		listing->mdevs = grown;
+		listing->cap = cap;
+	}
+	mdev = calloc(1, sizeof(*mdev) + path_len + VMDEV_UUID_LEN + 1);
+	if (!mdev)
+		return -ENOMEM;
+	memcpy(mdev->uuid, uuid, sizeof(uuid));
+	mdev->ctx = parent->ctx;
+	mdev->type = type;
+	mdev->path = (char *)(mdev + 1);
+	memcpy(mdev->path, parent->path, path_len);
+	mdev->path[path_len] = '/';
+	memcpy(mdev->path + path_len + 1, uuid, sizeof(uuid));
+	/* the entry's own name: the kernel's, whatever its case (a UUID: 36 bytes) */
+	memcpy(link, entry, VMDEV_UUID_LEN - 1);
+	memcpy(link + VMDEV_UUID_LEN - 1, "/iommu_group", sizeof("/iommu_group"));
+	mdev->iommu_group = sysfs_link_group_fast_at(parent->fd, link);
+	if (mdev->iommu_group < 0 && !sysfs_exists_at(parent->fd, entry)) {
+		/* removed while we looked: an unbound mdev has no group yet,
+		 * but it still has its directory */
+		mdev_free(mdev);
+		return 0;
+	}
+	listing->mdevs[listing->n++] = mdev;
+	return 0;
+}
+
+/*
  * The mdevs listed in a type's devices/ directory, sorted by UUID. Per mdev
  * this costs one readlinkat (its iommu_group, relative to the parent's
- * directory) and one allocation (the mdev with its path).
+ * directory) and one allocation (the mdev with its path); the directory is
+ * read without copying its names.
  */
 static int type_scan_mdevs(struct vmdev_type *type, const char *devices)
 {
-	struct vmdev_parent *parent = type->parent;
-	struct vmdev_ctx *ctx = parent->ctx;
+	struct vmdev_ctx *ctx = type->parent->ctx;
+	struct type_listing listing = {
+		.type = type, .path_len = strlen(type->parent->path),
+	};
 	struct vmdev_mdev **tail = &type->mdevs;
-	size_t path_len = strlen(parent->path);
-	char **names;
-	size_t count;
+	size_t i = 0;
 	int r;
 
-	r = sysfs_list_dir_at(parent->fd, devices, cmp_names, &names, &count);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < count; i++) {
-		struct vmdev_mdev *mdev;
-		char uuid[VMDEV_UUID_LEN], link[VMDEV_UUID_LEN + 16];
-
-		if (vmdev_parse_uuid(names[i], uuid) < 0) {
-			dbg(ctx, "skipping %s/devices/%s: not a UUID", type->id,
-			    names[i]);
-			continue;
-		}
-		mdev = calloc(1, sizeof(*mdev) + path_len + VMDEV_UUID_LEN + 1);
-		if (!mdev) {
-			r = -ENOMEM;
+	r = sysfs_each_entry_at(type->parent->fd, devices, type_entry, &listing);
+	if (r == 0 && listing.n > 1)
+		qsort(listing.mdevs, listing.n, sizeof(*listing.mdevs), cmp_mdev_uuid);
+	for (; r == 0 && i < listing.n; i++) {
+		r = mdevs_append(ctx, listing.mdevs[i]);
+		if (r < 0)
 			break;
-		}
-		memcpy(mdev->uuid, uuid, sizeof(uuid));
-		mdev->ctx = ctx;
-		mdev->type = type;
-		mdev->path = (char *)(mdev + 1);
-		memcpy(mdev->path, parent->path, path_len);
-		mdev->path[path_len] = '/';
-		memcpy(mdev->path + path_len + 1, uuid, sizeof(uuid));
-		/* the entry's own name: the kernel's, whatever its case */
-		snprintf(link, sizeof(link), "%s/iommu_group", names[i]);
-		mdev->iommu_group = sysfs_link_group_fast_at(parent->fd, link);
-		if (mdev->iommu_group < 0 && !sysfs_exists_at(parent->fd, names[i])) {
-			/* removed while we looked: an unbound mdev has no group yet,
-			 * but it still has its directory */
-			mdev_free(mdev);
-			continue;
-		}
-		r = mdevs_append(ctx, mdev);
-		if (r < 0) {
-			mdev_free(mdev);
-			break;
-		}
-		*tail = mdev;
-		tail = &mdev->type_next;
+		*tail = listing.mdevs[i];
+		tail = &listing.mdevs[i]->type_next;
 	}
-	free_names(names, count);
-	return r < 0 ? r : 0;
+	/* on failure, the mdevs not handed to the context */
+	for (; i < listing.n; i++)
+		mdev_free(listing.mdevs[i]);
+	free(listing.mdevs);
+	return r;
 }
 
 /*
@@ -613,12 +672,6 @@ VMDEV_EXPORT struct vmdev_mdev *vmdev_type_mdev_get_next(struct vmdev_mdev *mdev
 	return mdev ? mdev->type_next : NULL;
 }
 
-static int cmp_mdev_uuid(const void *a, const void *b)
-{
-	return strcmp((*(struct vmdev_mdev *const *)a)->uuid,
-		      (*(struct vmdev_mdev *const *)b)->uuid);
-}
-
 /**
  * vmdev_mdev_find - look up an active mdev by UUID
  * @ctx: the context
@@ -716,14 +769,19 @@ VMDEV_EXPORT int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver)
 
 /* ---- the drivers snapshot: one bulk read of /sys/bus/mdev/drivers ------ */
 
-/* FNV-1a over the 36 characters of a normalised UUID */
+/* A hash of a normalised UUID: its 36 characters as five overlapping words. */
 static size_t uuid_hash(const char *uuid)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	static const size_t at[] = { 0, 8, 16, 24, 28 };
+	uint64_t h = 0;
 
-	for (size_t i = 0; i < VMDEV_UUID_LEN - 1; i++)
-		h = (h ^ (unsigned char)uuid[i]) * 0x100000001b3ULL;
-	return (size_t)(h ^ (h >> 32));
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		uint64_t w;
+
+		memcpy(&w, uuid + at[i], sizeof(w));
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	}
+	return (size_t)(h ^ (h >> 29));
 }
 
 /* An open-addressing table of the context's mdevs by UUID, for one read. */
@@ -778,7 +836,7 @@ static int driver_entry(const char *entry, unsigned char d_type, void *data)
 
 	if (d_type != DT_LNK && d_type != DT_UNKNOWN)
 		return 0;
-	if (vmdev_parse_uuid(entry, uuid) < 0)
+	if (uuid_from_name(entry, uuid) < 0)
 		return 0;
 	/* an mdev created after the scan is not in the table */
 	mdev = mdev_table_find(listing->table, uuid);

@@ -113,21 +113,26 @@ static void mdevs_truncate(struct vmdev_ctx *ctx, size_t first)
  */
 static int uuid_from_name(const char *name, char out[VMDEV_UUID_LEN])
 {
-	static const char form[VMDEV_UUID_LEN] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
 	static const bool lower_hex[256] = {
 		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
 		['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
 		['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
 	};
+	bool ok;
 
-	for (size_t i = 0; i < VMDEV_UUID_LEN - 1; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (form[i] == '-' ? c != '-' : !lower_hex[c])
-			return vmdev_parse_uuid(name, out);
-	}
-	if (name[VMDEV_UUID_LEN - 1])
+	if (strnlen(name, VMDEV_UUID_LEN) != VMDEV_UUID_LEN - 1)
 		return -EINVAL;
+	ok = name[8] == '-' && name[13] == '-' && name[18] == '-' && name[23] == '-';
+	/* 36 characters: each group checked without an early exit */
+	for (size_t i = 0; i < 8; i++)
+		ok &= lower_hex[(unsigned char)name[i]];
+	for (size_t i = 9; i < 13; i++)
+		ok &= lower_hex[(unsigned char)name[i]] & lower_hex[(unsigned char)name[i + 5]] &
+		      lower_hex[(unsigned char)name[i + 10]];
+	for (size_t i = 24; i < 36; i++)
+		ok &= lower_hex[(unsigned char)name[i]];
+	if (!ok)
+		return vmdev_parse_uuid(name, out);
 	memcpy(out, name, VMDEV_UUID_LEN);
 	return 0;
 }

@@ -756,6 +756,10 @@ VMDEV_EXPORT int vmdev_mdev_get_iommu_group(struct vmdev_mdev *mdev)
  * @mdev: the mdev
  * @driver: receives a new string the caller frees, or NULL when unbound
  *
+ * One readlinkat of the mdev's driver link on every call. To list many
+ * mdevs, vmdev_mdev_get_scanned_driver() gives the same value from one
+ * snapshot of all of them.
+ *
  * Returns 0 or a negative errno.
  */
 VMDEV_EXPORT int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver)

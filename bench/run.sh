@@ -97,8 +97,10 @@ print(sum(len(v) for p in d for v in p.values()) if isinstance(d, list) else len
 			times[$name]+="$(wall_ms "${cmd[$name]}") "
 		done
 	done
+	declare -A medians=()
 	for name in "${names[@]}"; do
 		wall=$(echo "${times[$name]}" | tr ' ' '\n' | grep . | median)
+		medians[$name]=$wall
 		sc=$(syscalls "${cmd[$name]}")
 		if [[ $name == mdevctl-* && $n -gt $cg_max_mdevctl ]]; then
 			ir="-"
@@ -114,6 +116,9 @@ print(sum(len(v) for p in d for v in p.values()) if isinstance(d, list) else len
 	lib=$(for ((r = 0; r < runs; r++)); do self_ms "${cmd[bench-lib]}"; done | median)
 	flo=$(for ((r = 0; r < runs; r++)); do self_ms "${cmd[floor]}"; done | median)
 	echo "| $n | in-process: bench-lib $lib ms, floor $flo ms (self-timed medians) | | | | | |" >> "$work/table"
+	# the ratio the project tracks: mdevctl's list over vmdevctl's, same tree, same run
+	ratio=$(awk -v a="${medians[mdevctl-list]}" -v b="${medians[vmdevctl-list]}" 'BEGIN {printf "%.1f", a / b}')
+	echo "| $n | ratio mdevctl-list / vmdevctl-list: $ratio (wall medians) | | | | | |" >> "$work/table"
 	cat "$work/table" >&2
 done
 

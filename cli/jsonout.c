@@ -60,6 +60,12 @@ static void indent(struct jout *j, int level)
 {
 	size_t n = 2 * (size_t)level;
 
+	if (n <= 16) { /* the usual depths: two 8-byte stores, no call */
+		flush_if(j, 16);
+		memcpy(j->buf + j->len, "                ", 16);
+		j->len += n;
+		return;
+	}
 	flush_if(j, n);
 	memset(j->buf + j->len, ' ', n);
 	j->len += n;
@@ -85,40 +91,75 @@ static inline bool word_special(uint64_t w)
 /* json-c's escaping: \" \\ \b \f \n \r \t, other controls as \u00xx, '/' as is */
 static void put_escaped(struct jout *j, const char *s, size_t len);
 
+/* the bytes that are not plain: what json-c escapes, and non-ASCII */
+static const unsigned char not_plain[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1,
+};
+
+/* whether any of the 8 bytes of W is not plain */
+static inline bool word_not_plain(uint64_t w)
+{
+	return word_special(w) || (w & HIGHS);
+}
+
 /* Whether the LEN bytes at S need neither escaping nor a UTF-8 check:
- * ASCII without controls, quotes or backslashes, 8 bytes at a time. */
+ * ASCII without controls, quotes or backslashes, 8 bytes at a time (the
+ * last word overlapping the one before), a table look-up a byte below 8. */
 static bool plain_ascii(const char *s, size_t len)
 {
-	size_t i = 0;
+	uint64_t w;
+	size_t i;
 
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-
+	if (len < 8) {
+		for (i = 0; i < len; i++)
+			if (not_plain[(unsigned char)s[i]])
+				return false;
+		return true;
+	}
+	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&w, s + i, 8);
-		if (word_special(w) || (w & HIGHS))
+		if (word_not_plain(w))
 			return false;
 	}
-	for (; i < len; i++)
-		if (special[(unsigned char)s[i]] || ((unsigned char)s[i] & 0x80))
+	if (i < len) {
+		memcpy(&w, s + len - 8, 8);
+		if (word_not_plain(w))
 			return false;
+	}
 	return true;
 }
 
-/* S as a JSON string; bytes that are not UTF-8 become U+FFFD first */
-static void put_string(struct jout *j, const char *s)
+/* the unusual case, out of line: escapes, or bytes that are not UTF-8
+ * (which become U+FFFD first) */
+static __attribute__((noinline)) void put_string_slow(struct jout *j, const char *s,
+						     size_t len)
+{
+	char *clean = utf8_sanitized(s);
+
+	put_escaped(j, clean ? clean : s, clean ? strlen(clean) : len);
+	free(clean);
+}
+
+/* S as a JSON string */
+static inline void put_string(struct jout *j, const char *s)
 {
 	size_t len = strlen(s);
-	char *clean;
 
-	if (plain_ascii(s, len)) { /* the usual case, one pass */
+	if (!plain_ascii(s, len)) {
+		put_string_slow(j, s, len);
+		return;
+	}
+	/* the usual case, one pass: the quotes and the bytes */
+	if (j->len + len + 2 > sizeof(j->buf)) {
 		PUT_LITERAL(j, "\"");
 		put(j, s, len);
 		PUT_LITERAL(j, "\"");
 		return;
 	}
-	clean = utf8_sanitized(s);
-	put_escaped(j, clean ? clean : s, clean ? strlen(clean) : len);
-	free(clean);
+	j->buf[j->len] = '"';
+	memcpy(j->buf + j->len + 1, s, len);
+	j->buf[j->len + 1 + len] = '"';
+	j->len += len + 2;
 }
 
 static void put_escaped(struct jout *j, const char *s, size_t len)

@@ -99,8 +99,9 @@ static void mdev_print_text(struct vmdev_mdev *mdev, const char *driver, bool *h
 }
 
 /*
- * Each mdev is printed as it is read: the library reads its driver live
- * (one readlinkat), and nothing is kept once it is out.
+ * Each mdev is printed as it is read. The drivers come from the library's
+ * snapshot (one listing of each mdev driver's directory for all mdevs);
+ * with -u, one mdev, its driver link is read live instead.
  */
 int cmd_list(struct cli *cli)
 {
@@ -124,18 +125,22 @@ int cmd_list(struct cli *cli)
 	if (cli->json)
 		jout_begin(&j, stdout);
 	vmdev_mdev_foreach(cli->ctx, mdev) {
-		char *driver = NULL;
+		const char *driver = NULL;
+		char *live = NULL;
 
 		if (!type_selected(cli, vmdev_mdev_get_type(mdev)))
 			continue;
 		if (cli->uuid && strcmp(cli->uuid, vmdev_mdev_get_uuid(mdev)))
 			continue;
-		vmdev_mdev_get_driver(mdev, &driver);
+		if (cli->uuid)
+			vmdev_mdev_get_driver(mdev, &live), driver = live;
+		else
+			vmdev_mdev_get_scanned_driver(mdev, &driver);
 		if (cli->json)
 			mdev_print_json(&j, mdev, driver);
 		else
 			mdev_print_text(mdev, driver, &header);
-		free(driver);
+		free(live);
 	}
 	if (cli->json)
 		jout_end(&j);

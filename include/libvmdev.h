@@ -15,6 +15,10 @@
  *    their fixed ids) is read lazily on first use and cached; values that
  *    change under our feet (drivers, overrides, available instances) are
  *    read live on every call; the getters say which is which;
+ *  - one exception, for listing many mdevs: vmdev_mdev_get_scanned_driver()
+ *    is a snapshot, every mdev's driver read at once on its first call
+ *    after the scan and kept until vmdev_refresh(); vmdev_mdev_get_driver()
+ *    reads the same value live, one mdev at a time;
  *  - every host path (/sys, /dev, /proc) is resolved under the context's
  *    root (VMDEV_ROOT, or vmdev_set_root()).
  */
@@ -229,12 +233,17 @@ struct vmdev_mdev *vmdev_type_mdev_get_next(struct vmdev_mdev *mdev);
 int vmdev_mdev_find(struct vmdev_ctx *ctx, const char *uuid,
 		    struct vmdev_mdev **mdev);
 
+/* cached (topology) */
 const char *vmdev_mdev_get_uuid(struct vmdev_mdev *mdev);
 struct vmdev_type *vmdev_mdev_get_type(struct vmdev_mdev *mdev);
 struct vmdev_parent *vmdev_mdev_get_parent(struct vmdev_mdev *mdev);
 const char *vmdev_mdev_get_path(struct vmdev_mdev *mdev);
 int vmdev_mdev_get_iommu_group(struct vmdev_mdev *mdev);
+/* live: the mdev's driver link, read now, a new string */
 int vmdev_mdev_get_driver(struct vmdev_mdev *mdev, char **driver);
+/* snapshot: as of one bulk read of /sys/bus/mdev/drivers after the scan
+ * (vmdev_refresh() re-reads), owned by the context */
+int vmdev_mdev_get_scanned_driver(struct vmdev_mdev *mdev, const char **driver);
 
 /* ---- creating and removing mdevs --------------------------------------- */
 

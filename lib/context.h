@@ -42,6 +42,11 @@ struct vmdev_ctx {
 	struct vmdev_mdev **mdevs; /* by parent, type, uuid */
 	size_t n_mdevs;
 	struct vmdev_mdev **mdevs_by_uuid; /* built on the first lookup */
+	/* the mdevs' drivers, one bulk read of /sys/bus/mdev/drivers (snapshot) */
+	bool mdev_drivers_read;     /* made, on the first request after the scan */
+	bool mdev_drivers_complete; /* every driver's directory was listed */
+	char **mdev_driver_names;   /* interned: the mdevs point at these */
+	size_t n_mdev_driver_names;
 
 	bool groups_scanned;
 	struct vmdev_group **groups; /* sorted by number */

@@ -4,9 +4,10 @@
  * three: each type's devices/ directory already groups the mdevs by parent
  * and type, so no mdev needs its mdev_type link resolved.
  */
+#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,10 @@ void mdev_free_all(struct vmdev_ctx *ctx)
 	free(ctx->mdevs);
 	free(ctx->mdevs_by_uuid);
 	ctx->mdevs_by_uuid = NULL;
+	free_names(ctx->mdev_driver_names, ctx->n_mdev_driver_names);
+	ctx->mdev_driver_names = NULL;
+	ctx->n_mdev_driver_names = 0;
+	ctx->mdev_drivers_read = ctx->mdev_drivers_complete = false;
 	for (size_t i = 0; i < ctx->n_parents; i++)
 		parent_free(ctx->parents[i]);
 	free(ctx->parents);
@@ -101,85 +106,129 @@ static void mdevs_truncate(struct vmdev_ctx *ctx, size_t first)
 }
 
 /*
- * The group behind DIR_FD/NAME (an iommu_group link), or -1 without one:
- * one readlinkat, no allocation.
+ * The kernel names an mdev by its UUID in lower case: such a name is taken
+ * as it is (a table look-up a byte); anything else goes through
+ * vmdev_parse_uuid(), which normalises or refuses it.
  */
-static int link_group_at(int dir_fd, const char *name)
+static int uuid_from_name(const char *name, char out[VMDEV_UUID_LEN])
 {
-	char target[PATH_MAX];
-	const char *base;
-	unsigned int number;
-	ssize_t n;
+	static const bool lower_hex[256] = {
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+		['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+		['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	};
+	bool ok;
 
-	n = readlinkat(dir_fd, name, target, sizeof(target));
-	if (n <= 0 || (size_t)n >= sizeof(target))
-		return -1;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (vmdev_parse_group(base, &number) < 0)
-		return -1;
-	return (int)number;
+	if (strnlen(name, VMDEV_UUID_LEN) != VMDEV_UUID_LEN - 1)
+		return -EINVAL;
+	ok = name[8] == '-' && name[13] == '-' && name[18] == '-' && name[23] == '-';
+	/* 36 characters: each group checked without an early exit */
+	for (size_t i = 0; i < 8; i++)
+		ok &= lower_hex[(unsigned char)name[i]];
+	for (size_t i = 9; i < 13; i++)
+		ok &= lower_hex[(unsigned char)name[i]] & lower_hex[(unsigned char)name[i + 5]] &
+		      lower_hex[(unsigned char)name[i + 10]];
+	for (size_t i = 24; i < 36; i++)
+		ok &= lower_hex[(unsigned char)name[i]];
+	if (!ok)
+		return vmdev_parse_uuid(name, out);
+	memcpy(out, name, VMDEV_UUID_LEN);
+	return 0;
+}
+
+static int cmp_mdev_uuid(const void *a, const void *b)
+{
+	return memcmp((*(struct vmdev_mdev *const *)a)->uuid,
+		      (*(struct vmdev_mdev *const *)b)->uuid, VMDEV_UUID_LEN);
+}
+
+/* The mdevs of one type as its devices/ directory is read, before sorting. */
+struct type_listing {
+	struct vmdev_type *type;
+	size_t path_len; /* of the parent's path */
+	struct vmdev_mdev **mdevs;
+	size_t n, cap;
+};
+
+static int type_entry(const char *entry, unsigned char d_type, void *data)
+{
+	struct type_listing *listing = data;
+	struct vmdev_type *type = listing->type;
+	struct vmdev_parent *parent = type->parent;
+	size_t path_len = listing->path_len;
+	struct vmdev_mdev *mdev;
+	char uuid[VMDEV_UUID_LEN], link[VMDEV_UUID_LEN + sizeof("/iommu_group")];
+
+	if (uuid_from_name(entry, uuid) < 0) {
+		dbg(parent->ctx, "skipping %s/devices/%s: not a UUID", type->id, entry);
+		return 0;
+	}
+	if (listing->n == listing->cap) {
+		size_t cap = listing->cap ? 2 * listing->cap : 16;
+		struct vmdev_mdev **grown = realloc(listing->mdevs, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		listing->mdevs = grown;
+		listing->cap = cap;
+	}
+	mdev = calloc(1, sizeof(*mdev) + path_len + VMDEV_UUID_LEN + 1);
+	if (!mdev)
+		return -ENOMEM;
+	memcpy(mdev->uuid, uuid, sizeof(uuid));
+	mdev->ctx = parent->ctx;
+	mdev->type = type;
+	mdev->path = (char *)(mdev + 1);
+	memcpy(mdev->path, parent->path, path_len);
+	mdev->path[path_len] = '/';
+	memcpy(mdev->path + path_len + 1, uuid, sizeof(uuid));
+	/* the entry's own name: the kernel's, whatever its case (a UUID: 36 bytes) */
+	memcpy(link, entry, VMDEV_UUID_LEN - 1);
+	memcpy(link + VMDEV_UUID_LEN - 1, "/iommu_group", sizeof("/iommu_group"));
+	/* listed without a group rather than hidden */
+	if (sysfs_link_group_at(parent->fd, link, &mdev->iommu_group) < 0)
+		info(parent->ctx, "mdev %s: cannot read its iommu_group", uuid);
+	if (mdev->iommu_group < 0 && !sysfs_exists_at(parent->fd, entry)) {
+		/* removed while we looked: an unbound mdev has no group yet,
+		 * but it still has its directory */
+		mdev_free(mdev);
+		return 0;
+	}
+	listing->mdevs[listing->n++] = mdev;
+	return 0;
 }
 
 /*
  * The mdevs listed in a type's devices/ directory, sorted by UUID. Per mdev
  * this costs one readlinkat (its iommu_group, relative to the parent's
- * directory) and one allocation (the mdev with its path).
+ * directory) and one allocation (the mdev with its path); the directory is
+ * read without copying its names.
  */
 static int type_scan_mdevs(struct vmdev_type *type, const char *devices)
 {
-	struct vmdev_parent *parent = type->parent;
-	struct vmdev_ctx *ctx = parent->ctx;
+	struct vmdev_ctx *ctx = type->parent->ctx;
+	struct type_listing listing = {
+		.type = type, .path_len = strlen(type->parent->path),
+	};
 	struct vmdev_mdev **tail = &type->mdevs;
-	size_t path_len = strlen(parent->path);
-	char **names;
-	size_t count;
+	size_t i = 0;
 	int r;
 
-	r = sysfs_list_dir_at(parent->fd, devices, cmp_names, &names, &count);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < count; i++) {
-		struct vmdev_mdev *mdev;
-		char uuid[VMDEV_UUID_LEN], link[VMDEV_UUID_LEN + 16];
-
-		if (vmdev_parse_uuid(names[i], uuid) < 0) {
-			dbg(ctx, "skipping %s/devices/%s: not a UUID", type->id,
-			    names[i]);
-			continue;
-		}
-		mdev = calloc(1, sizeof(*mdev) + path_len + VMDEV_UUID_LEN + 1);
-		if (!mdev) {
-			r = -ENOMEM;
+	r = sysfs_each_entry_at(type->parent->fd, devices, type_entry, &listing);
+	if (r == 0 && listing.n > 1)
+		qsort(listing.mdevs, listing.n, sizeof(*listing.mdevs), cmp_mdev_uuid);
+	for (; r == 0 && i < listing.n; i++) {
+		r = mdevs_append(ctx, listing.mdevs[i]);
+		if (r < 0)
 			break;
-		}
-		memcpy(mdev->uuid, uuid, sizeof(uuid));
-		mdev->ctx = ctx;
-		mdev->type = type;
-		mdev->path = (char *)(mdev + 1);
-		memcpy(mdev->path, parent->path, path_len);
-		mdev->path[path_len] = '/';
-		memcpy(mdev->path + path_len + 1, uuid, sizeof(uuid));
-		/* the entry's own name: the kernel's, whatever its case */
-		snprintf(link, sizeof(link), "%s/iommu_group", names[i]);
-		mdev->iommu_group = link_group_at(parent->fd, link);
-		if (mdev->iommu_group < 0 && !sysfs_exists_at(parent->fd, names[i])) {
-			/* removed while we looked: an unbound mdev has no group yet,
-			 * but it still has its directory */
-			mdev_free(mdev);
-			continue;
-		}
-		r = mdevs_append(ctx, mdev);
-		if (r < 0) {
-			mdev_free(mdev);
-			break;
-		}
-		*tail = mdev;
-		tail = &mdev->type_next;
+		*tail = listing.mdevs[i];
+		tail = &listing.mdevs[i]->type_next;
 	}
-	free_names(names, count);
-	return r < 0 ? r : 0;
+	/* on failure, the mdevs not handed to the context */
+	for (; i < listing.n; i++)
+		mdev_free(listing.mdevs[i]);
+	free(listing.mdevs);
+	return r;
 }
 
 /*
@@ -247,13 +296,9 @@ static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
 			continue;
 		}
 		if (r == -ENOENT || r == -ENOTDIR) {
-			_cleanup_(closep) int type_fd = -1;
-
 			devices[strlen(devices) - strlen("/devices")] = '\0';
-			type_fd = openat(parent_fd, devices,
-					 O_PATH | O_DIRECTORY | O_CLOEXEC);
 			r = 0;
-			if (type_fd < 0) {
+			if (!sysfs_is_dir_at(parent_fd, devices)) {
 				/* vanished, or not a directory */
 				type_free(type);
 				continue;
@@ -269,20 +314,20 @@ static int parent_scan_types(struct vmdev_parent *parent, int parent_fd)
 /* The bus a parent sits on: pci, css, ap, ... or "virtual". */
 static int parent_find_bus(struct vmdev_parent *parent, int parent_fd)
 {
-	_cleanup_(freep) char *subsystem = NULL;
 	char target[PATH_MAX];
-	ssize_t n;
 
 	if (vmdev_pci_find(parent->ctx, parent->name, &parent->pci) == 0) {
 		parent->bus = strdup("pci");
 		return parent->bus ? 0 : -ENOMEM;
 	}
-	n = readlinkat(parent_fd, "subsystem", target, sizeof(target) - 1);
-	if (n > 0) {
-		target[n] = '\0';
-		if (strstr(target, "/bus/"))
-			return sysfs_link_name_at(parent_fd, "subsystem",
-						  &parent->bus);
+	if (sysfs_readlink_at(parent_fd, "subsystem", target, sizeof(target)) == 0 &&
+	    strstr(target, "/bus/")) {
+		const char *base = strrchr(target, '/') + 1;
+
+		if (vmdev_check_name(base) < 0)
+			return -EINVAL;
+		parent->bus = strdup(base);
+		return parent->bus ? 0 : -ENOMEM;
 	}
 	if (strncmp(parent->path, SYS_VIRTUAL_DEVICES, strlen(SYS_VIRTUAL_DEVICES)) == 0) {
 		parent->bus = strdup("virtual");
@@ -317,7 +362,9 @@ static int parent_new(struct vmdev_ctx *ctx, const char *name,
 		r = parent->fd;
 		goto err_free;
 	}
-	parent->iommu_group = link_group_at(parent->fd, "iommu_group");
+	r = sysfs_link_group_at(parent->fd, "iommu_group", &parent->iommu_group);
+	if (r < 0)
+		goto err_free;
 	first = ctx->n_mdevs;
 	r = parent_scan_types(parent, parent->fd);
 	if (r < 0) {
@@ -633,12 +680,6 @@ VMDEV_EXPORT struct vmdev_mdev *vmdev_type_mdev_get_next(struct vmdev_mdev *mdev
 	return mdev ? mdev->type_next : NULL;
 }
 
-static int cmp_mdev_uuid(const void *a, const void *b)
-{
-	return strcmp((*(struct vmdev_mdev *const *)a)->uuid,
-		      (*(struct vmdev_mdev *const *)b)->uuid);
-}
-
 /**
  * vmdev_mdev_find - look up an active mdev by UUID
  * @ctx: the context
@@ -717,6 +758,10 @@ VMDEV_EXPORT int vmdev_mdev_get_iommu_group(struct vmdev_mdev *mdev)
  * later the vendor driver itself, e.g. "mtty")
  * @mdev: the mdev
  * @driver: receives a new string the caller frees, or NULL when unbound
+ *
+ * One readlinkat of the mdev's driver link on every call. To list many
+ * mdevs, vmdev_mdev_get_scanned_driver() gives the same value from one
+ * snapshot of all of them.
  *
  * Returns 0 or a negative errno.
  */
@@ -833,4 +878,254 @@ void mdev_forget(struct vmdev_mdev *mdev)
 		ctx->mdevs_by_uuid = NULL;
 	}
 	mdev_free(mdev);
+}
+
+/* ---- the drivers snapshot: one bulk read of /sys/bus/mdev/drivers ------ */
+
+/* A hash of a normalised UUID: its 36 characters as five overlapping words. */
+static size_t uuid_hash(const char *uuid)
+{
+	static const size_t at[] = { 0, 8, 16, 24, 28 };
+	uint64_t h = 0;
+
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		uint64_t w;
+
+		memcpy(&w, uuid + at[i], sizeof(w));
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* An open-addressing table of the context's mdevs by UUID, for one read. */
+struct mdev_table {
+	struct vmdev_mdev **slots;
+	size_t mask;
+};
+
+static int mdev_table_build(struct vmdev_ctx *ctx, struct mdev_table *table)
+{
+	size_t size = 64;
+
+	while (size < 2 * ctx->n_mdevs)
+		size *= 2;
+	table->slots = calloc(size, sizeof(*table->slots));
+	if (!table->slots)
+		return -ENOMEM;
+	table->mask = size - 1;
+	for (size_t i = 0; i < ctx->n_mdevs; i++) {
+		size_t at = uuid_hash(ctx->mdevs[i]->uuid) & table->mask;
+
+		while (table->slots[at])
+			at = (at + 1) & table->mask;
+		table->slots[at] = ctx->mdevs[i];
+	}
+	return 0;
+}
+
+static struct vmdev_mdev *mdev_table_find(const struct mdev_table *table,
+					  const char *uuid)
+{
+	size_t at = uuid_hash(uuid) & table->mask;
+
+	for (; table->slots[at]; at = (at + 1) & table->mask)
+		if (memcmp(table->slots[at]->uuid, uuid, VMDEV_UUID_LEN) == 0)
+			return table->slots[at];
+	return NULL;
+}
+
+struct driver_listing {
+	const struct mdev_table *table;
+	const char *driver; /* interned */
+};
+
+/* One entry of drivers/DRIVER/: a link named by the UUID of a bound mdev,
+ * or bind, unbind, uevent, module. */
+static int driver_entry(const char *entry, unsigned char d_type, void *data)
+{
+	struct driver_listing *listing = data;
+	struct vmdev_mdev *mdev;
+	char uuid[VMDEV_UUID_LEN];
+
+	if (d_type != DT_LNK && d_type != DT_UNKNOWN)
+		return 0;
+	if (uuid_from_name(entry, uuid) < 0)
+		return 0;
+	/* an mdev created after the scan is not in the table */
+	mdev = mdev_table_find(listing->table, uuid);
+	if (mdev) {
+		mdev->scanned_driver = listing->driver;
+		mdev->scanned_driver_known = true;
+	}
+	return 0;
+}
+
+static void mdev_drivers_forget(struct vmdev_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_mdevs; i++) {
+		ctx->mdevs[i]->scanned_driver = NULL;
+		ctx->mdevs[i]->scanned_driver_known = false;
+	}
+	free_names(ctx->mdev_driver_names, ctx->n_mdev_driver_names);
+	ctx->mdev_driver_names = NULL;
+	ctx->n_mdev_driver_names = 0;
+	ctx->mdev_drivers_read = ctx->mdev_drivers_complete = false;
+}
+
+/*
+ * Every mdev driver lists the mdevs bound to it as links named by UUID in
+ * /sys/bus/mdev/drivers/DRIVER/: one listing per driver gives every mdev's
+ * driver, a few syscalls in all instead of one readlinkat per mdev. When
+ * every driver's directory was listed, an mdev in none of them is unbound;
+ * when some could not be (or the drivers directory itself), such an mdev
+ * is left to a live read of its own link (mdev_driver_live_scan()).
+ */
+static int mdev_drivers_scan(struct vmdev_ctx *ctx)
+{
+	_cleanup_(closep) int fd = -1;
+	struct mdev_table table = { NULL, 0 };
+	char **names = NULL;
+	size_t count = 0;
+	bool complete = true;
+	int r;
+
+	if (ctx->mdev_drivers_read)
+		return 0;
+	ctx->mdev_drivers_read = true;
+	ctx->mdev_drivers_complete = false;
+	fd = sysfs_open_dir(ctx, SYS_MDEV_DRIVERS);
+	if (fd < 0) {
+		info(ctx, "cannot list %s (%s): reading each mdev's driver link",
+		     SYS_MDEV_DRIVERS, strerror(-fd));
+		return 0;
+	}
+	r = sysfs_list_dir_at(fd, ".", cmp_names, &names, &count);
+	if (r == -ENOMEM)
+		goto err_nomem;
+	if (r < 0) {
+		info(ctx, "cannot list %s (%s): reading each mdev's driver link",
+		     SYS_MDEV_DRIVERS, strerror(-r));
+		return 0;
+	}
+	/* the names are interned: the mdevs point at them until the refresh */
+	ctx->mdev_driver_names = names;
+	ctx->n_mdev_driver_names = count;
+	if (count == 0 || ctx->n_mdevs == 0) {
+		ctx->mdev_drivers_complete = true;
+		for (size_t i = 0; i < ctx->n_mdevs; i++)
+			ctx->mdevs[i]->scanned_driver_known = true;
+		return 0;
+	}
+	if (mdev_table_build(ctx, &table) < 0)
+		goto err_nomem;
+	for (size_t i = 0; i < count; i++) {
+		struct driver_listing listing = { &table, names[i] };
+
+		if (vmdev_check_name(names[i]) < 0)
+			continue;
+		r = sysfs_each_entry_at(fd, names[i], driver_entry, &listing);
+		if (r == -ENOMEM)
+			goto err_nomem;
+		if (r == -ENOTDIR) /* not a driver: it lists no device */
+			continue;
+		if (r < 0) {
+			info(ctx, "cannot list %s/%s (%s): reading the driver link of its mdevs",
+			     SYS_MDEV_DRIVERS, names[i], strerror(-r));
+			complete = false;
+		}
+	}
+	free(table.slots);
+	ctx->mdev_drivers_complete = complete;
+	/* every driver listed: an mdev in none of the listings is unbound */
+	for (size_t i = 0; complete && i < ctx->n_mdevs; i++)
+		ctx->mdevs[i]->scanned_driver_known = true;
+	return 0;
+
+err_nomem:
+	free(table.slots);
+	if (ctx->mdev_driver_names != names)
+		free_names(names, count);
+	mdev_drivers_forget(ctx);
+	return -ENOMEM;
+}
+
+/* The interned copy of DRIVER (which it takes), or NULL on ENOMEM. */
+static const char *driver_intern(struct vmdev_ctx *ctx, char *driver)
+{
+	char **grown;
+
+	for (size_t i = 0; i < ctx->n_mdev_driver_names; i++) {
+		if (ctx->mdev_driver_names[i] &&
+		    strcmp(ctx->mdev_driver_names[i], driver) == 0) {
+			free(driver);
+			return ctx->mdev_driver_names[i];
+		}
+	}
+	grown = realloc(ctx->mdev_driver_names,
+			(ctx->n_mdev_driver_names + 1) * sizeof(*grown));
+	if (!grown) {
+		free(driver);
+		return NULL;
+	}
+	ctx->mdev_driver_names = grown;
+	grown[ctx->n_mdev_driver_names++] = driver;
+	return driver;
+}
+
+/* Where the bulk read could not tell: this mdev's own link, once. */
+static int mdev_driver_live_scan(struct vmdev_mdev *mdev)
+{
+	char *driver = NULL;
+	int r;
+
+	r = vmdev_mdev_get_driver(mdev, &driver);
+	if (r < 0)
+		return r;
+	if (driver) {
+		mdev->scanned_driver = driver_intern(mdev->ctx, driver);
+		if (!mdev->scanned_driver)
+			return -ENOMEM;
+	}
+	mdev->scanned_driver_known = true;
+	return 0;
+}
+
+/**
+ * vmdev_mdev_get_scanned_driver - the mdev's driver as of the snapshot
+ * (not live: vmdev_refresh() drops it, vmdev_mdev_get_driver() reads now)
+ * @mdev: the mdev
+ * @driver: receives the driver's name ("mtty", "kvmgt"), owned by the
+ *          context and valid until vmdev_refresh() or the last
+ *          vmdev_unref(); NULL when the mdev was unbound
+ *
+ * The first call after a scan reads every mdev's driver at once from
+ * /sys/bus/mdev/drivers/DRIVER/ (each driver lists its mdevs by UUID),
+ * a few syscalls for all the mdevs together, and later calls answer from
+ * that snapshot. Where that directory or a driver's directory cannot be
+ * listed, an mdev it does not account for is read live on its first call
+ * (its driver link) and kept. Use it to list many mdevs; use
+ * vmdev_mdev_get_driver() to act on one.
+ *
+ * Returns 0, -EINVAL, -ENOMEM, or the error of reading the mdev's link.
+ */
+VMDEV_EXPORT int vmdev_mdev_get_scanned_driver(struct vmdev_mdev *mdev,
+					       const char **driver)
+{
+	int r;
+
+	if (driver)
+		*driver = NULL;
+	if (!mdev || !driver)
+		return -EINVAL;
+	r = mdev_drivers_scan(mdev->ctx);
+	if (r < 0)
+		return r;
+	/* not in the snapshot: a driver listing failed, or a create added it */
+	if (!mdev->scanned_driver_known) {
+		r = mdev_driver_live_scan(mdev);
+		if (r < 0)
+			return r;
+	}
+	*driver = mdev->scanned_driver;
+	return 0;
 }

@@ -86,6 +86,9 @@ struct vmdev_mdev {
 	struct vmdev_type *type;
 	char *path;
 	int iommu_group;
+	/* snapshot: interned in ctx->mdev_driver_names, NULL when unbound */
+	const char *scanned_driver;
+	bool scanned_driver_known; /* set by the bulk read or the first live read */
 };
 
 /* pci.c, hwdb.c */

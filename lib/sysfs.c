@@ -435,3 +435,66 @@ int sysfs_list_dir(struct vmdev_ctx *ctx, const char *path,
 	return sysfs_list_dir_at(ctx->root_fd, relative(path), cmp, names,
 				 count);
 }
+
+/* ---- the read path: reads that allocate nothing per entry -------------- */
+
+/*
+ * Whether DIR_FD/NAME is a directory, following links: an O_PATH open
+ * (not fstatat, so that tests/fault's open shim can make it vanish).
+ */
+bool sysfs_is_dir_at(int dir_fd, const char *name)
+{
+	int fd = openat(dir_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * Call FN(entry, d_type, DATA) for each entry of DIR_FD/NAME but . and ..,
+ * in directory order, with no allocation per entry (the name is valid
+ * during the call only): one openat, getdents64 of 32 KiB at a time, one
+ * close. Stops at FN's first non-zero return and returns it; else 0, or
+ * a negative errno.
+ */
+int sysfs_each_entry_at(int dir_fd, const char *name,
+			int (*fn)(const char *entry, unsigned char d_type,
+				  void *data),
+			void *data)
+{
+	_cleanup_(closep) int fd = -1;
+	_cleanup_(freep) char *buf = NULL;
+	const size_t size = 32768;
+
+	fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(size);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n = getdents64(fd, buf, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *de = (struct dirent64 *)(buf + off);
+			const char *entry = de->d_name;
+			int r;
+
+			off += de->d_reclen;
+			if (entry[0] == '.' &&
+			    (entry[1] == '\0' || (entry[1] == '.' && entry[2] == '\0')))
+				continue;
+			r = fn(entry, de->d_type, data);
+			if (r)
+				return r;
+		}
+	}
+}

@@ -70,6 +70,12 @@ int sysfs_list_dir_at(int dir_fd, const char *name,
 		      int (*cmp)(const void *, const void *), char ***names,
 		      size_t *count);
 bool sysfs_exists_at(int dir_fd, const char *name);
+bool sysfs_is_dir_at(int dir_fd, const char *name);
+/* FN(entry, d_type, DATA) for each entry but . and .., no allocation per
+ * entry; stops at FN's first non-zero return and returns it */
+int sysfs_each_entry_at(int dir_fd, const char *name,
+			int (*fn)(const char *entry, unsigned char d_type, void *data),
+			void *data);
 
 /* names and paths */
 void free_names(char **names, size_t count);

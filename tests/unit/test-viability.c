@@ -27,6 +27,7 @@
 #define UUID1 "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
 #define UUID1_UPPER "83B8F4F2-509F-382F-3C1E-E6BFE0FA1001"
 #define UUID2 "83b8f4f2-509f-382f-3c1e-e6bfe0fa1002"
+#define UUID3 "83b8f4f2-509f-382f-3c1e-e6bfe0fa1003"
 
 struct fixture {
 	char *root;
@@ -962,6 +963,92 @@ static void test_mdev_find(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* The kernel's back link: sys/bus/mdev/drivers/DRIVER/UUID -> the mdev. */
+static void add_driver_entry(const char *root, const char *driver, const char *uuid)
+{
+	char path[256], target[256];
+
+	snprintf(path, sizeof(path), "sys/bus/mdev/drivers/%s/%s", driver, uuid);
+	snprintf(target, sizeof(target), "../../../../devices/virtual/mtty/mtty/%s", uuid);
+	assert_int_equal(tree_symlink(root, path, target), 0);
+}
+
+static const char *scanned_driver(struct vmdev_ctx *ctx, const char *uuid)
+{
+	struct vmdev_mdev *mdev = NULL;
+	const char *driver = "unset";
+
+	assert_int_equal(vmdev_mdev_find(ctx, uuid, &mdev), 0);
+	assert_int_equal(vmdev_mdev_get_scanned_driver(mdev, &driver), 0);
+	return driver;
+}
+
+/*
+ * The drivers snapshot: every mdev's driver from the listings of
+ * /sys/bus/mdev/drivers/DRIVER/, kept until vmdev_refresh(); an mdev in no
+ * listing is unbound only when every listing could be read, else its own
+ * link is read.
+ */
+static void test_mdev_scanned_driver(void **state)
+{
+	struct fixture *f = *state;
+	struct vmdev_mdev *mdev = NULL;
+	struct vmdev_ctx *ctx;
+	const char *mtty, *driver = "unset";
+	char *live = NULL;
+
+	add_mtty_parent(f->root);
+	add_mtty_type(f->root, "mtty-2", "Dual port serial\n", "2\n");
+	add_mtty_mdev(f->root, UUID1, "mtty-2", 12, "mtty");
+	add_mtty_mdev(f->root, UUID2, "mtty-2", 13, "mtty");
+	add_mtty_mdev(f->root, UUID3, "mtty-2", 14, NULL);
+	add_driver_entry(f->root, "mtty", UUID1);
+	add_driver_entry(f->root, "mtty", UUID2);
+	assert_int_equal(tree_write(f->root, "sys/bus/mdev/drivers/mtty/uevent", ""), 0);
+	assert_int_equal(tree_symlink(f->root, "sys/bus/mdev/drivers/mtty/module",
+				      "../../../../module/mtty"), 0);
+	ctx = use_tree(f);
+
+	mtty = scanned_driver(ctx, UUID1);
+	assert_string_equal(mtty, "mtty");
+	assert_ptr_equal(scanned_driver(ctx, UUID2), mtty); /* one interned name */
+	assert_null(scanned_driver(ctx, UUID3));            /* unbound */
+	assert_int_equal(vmdev_mdev_get_scanned_driver(NULL, &driver), -EINVAL);
+	assert_null(driver);
+	assert_int_equal(vmdev_mdev_find(ctx, UUID1, &mdev), 0);
+	assert_int_equal(vmdev_mdev_get_scanned_driver(mdev, NULL), -EINVAL);
+
+	/* a snapshot: an unbind shows in the live read at once, here after a refresh */
+	assert_int_equal(tree_unlink(f->root, MTTY_DEV "/" UUID1 "/driver"), 0);
+	assert_int_equal(tree_unlink(f->root, "sys/bus/mdev/drivers/mtty/" UUID1), 0);
+	assert_int_equal(vmdev_mdev_get_driver(mdev, &live), 0);
+	assert_null(live);
+	assert_string_equal(scanned_driver(ctx, UUID1), "mtty");
+	vmdev_refresh(ctx);
+	assert_null(scanned_driver(ctx, UUID1));
+	assert_string_equal(scanned_driver(ctx, UUID2), "mtty");
+
+	/* a driver whose directory cannot be listed: the mdevs no listing
+	 * accounts for are read live, the others still come from the listings */
+	assert_int_equal(tree_symlink(f->root, MTTY_DEV "/" UUID3 "/driver",
+				      "../../../../../bus/mdev/drivers/vendor"), 0);
+	assert_int_equal(tree_symlink(f->root, "sys/bus/mdev/drivers/vendor",
+				      "../../../nowhere"), 0);
+	vmdev_refresh(ctx);
+	assert_string_equal(scanned_driver(ctx, UUID3), "vendor");
+	assert_null(scanned_driver(ctx, UUID1));
+	assert_string_equal(scanned_driver(ctx, UUID2), "mtty");
+
+	/* no /sys/bus/mdev/drivers at all: each mdev's own link */
+	assert_int_equal(tree_unlink(f->root, "sys/bus/mdev/drivers"), 0);
+	vmdev_refresh(ctx);
+	mtty = scanned_driver(ctx, UUID2);
+	assert_string_equal(mtty, "mtty");
+	assert_string_equal(scanned_driver(ctx, UUID3), "vendor");
+	assert_null(scanned_driver(ctx, UUID1));
+	assert_ptr_equal(scanned_driver(ctx, UUID2), mtty); /* kept once read */
+}
+
 /*
  * An attribute that exactly fills the buffer (size - 1 bytes) must be read
  * whole: sysfs shows at most PAGE_SIZE - 1 = 4095 bytes, what the 4096-byte
@@ -1014,6 +1101,7 @@ int main(void)
 		T(test_types_in_version_order),
 		T(test_available_instances_live),
 		T(test_mdev_find),
+		T(test_mdev_scanned_driver),
 		T(test_attribute_of_max_size),
 	};
 #undef T

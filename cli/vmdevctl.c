@@ -8,11 +8,8 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "config.h"
 #include "vmdevctl.h"
-
-#ifndef VMDEVCTL_VERSION
-#define VMDEVCTL_VERSION "unknown"
-#endif
 
 static const struct command commands[] = {
 	{ "list", cmd_list, "ptu", "list [-p PARENT] [-t TYPE] [-u UUID]",

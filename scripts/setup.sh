@@ -45,14 +45,17 @@ fi
 
 tree=tests/golden/mdev-nonviable
 root=$(mktemp -d /tmp/vmdev-demo.XXXXXX)
+trap 'rm -rf "$root"' EXIT
 tar -xzf "$tree/tree.tar.gz" -C "$root"
 cat <<MSG
 == This host has no mdev parents, so this is a RECORDED tree, not this host:
 == $tree/tree.tar.gz, recorded from $(cat "$tree/KERNEL" 2>/dev/null || echo "a real kernel") in QEMU
-== by tests/vm (mtty, mdpy and mbochs sample drivers). Unpacked in $root.
+== by tests/vm (mtty, mdpy and mbochs sample drivers), unpacked in $root
+== (removed again when this script ends).
 MSG
 set -x
 "$vmdevctl" --root "$root" parents
 "$vmdevctl" --root "$root" types
 "$vmdevctl" --root "$root" list
 "$vmdevctl" --root "$root" groups
+{ set +x; } 2>/dev/null

@@ -4,70 +4,24 @@
 through vmdevctl --root and compare with what vmdevctl printed on that
 live kernel when the tree was recorded.
 
-usage: run.py VMDEVCTL EXAMPLES_DIR CASE_DIR...
-Each CASE_DIR holds tree.tar.gz and the live JSON (list.json, types.json,
-parents.json, devices.json, groups.json). Prints TAP-like lines and a
-closing 'N passed, M failed'; exits 1 on any failure.
+usage: run.py [--examples DIR] VMDEVCTL CASE_DIR...
+Each CASE_DIR holds data only: tree.tar.gz, KERNEL and the live JSON
+(list.json, types.json, parents.json, devices.json, groups.json). With
+--examples (the build's examples/), the example programs are run on each
+tree too. Prints TAP-like lines and a closing 'N passed, M failed'; exits 1
+on any failure.
 """
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tarfile
 import tempfile
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from cli import WRAPPER, first_difference, run, strip_host_keys, vmdevctl_json  # noqa: E402
 from tap import finish, result, tree_digest  # noqa: E402
 
 COMMANDS = ["list", "types", "parents", "devices", "groups"]
-# names come from the host's udev hardware database, not from the tree
-HOST_KEYS = {"devices": ("vendor_name", "device_name")}
-
-# e.g. "valgrind --error-exitcode=99 ...": wraps every vmdevctl and example run
-WRAPPER = shlex.split(os.environ.get("VMDEV_TEST_WRAPPER", ""))
-
-
-def run(cmd, env=None):
-    p = subprocess.run(WRAPPER + cmd, capture_output=True, text=True, env=env)
-    return p.returncode, p.stdout, p.stderr
-
-
-def strip_host_keys(cmd, data):
-    for obj in data:
-        for key in HOST_KEYS.get(cmd, ()):
-            obj.pop(key, None)
-    return data
-
-
-def first_difference(a, b, path="$"):
-    if type(a) is not type(b):
-        return f"{path}: {a!r} != {b!r}"
-    if isinstance(a, dict):
-        if a.keys() != b.keys():
-            return f"{path}: keys {sorted(a)} != {sorted(b)}"
-        for k in a:
-            d = first_difference(a[k], b[k], f"{path}.{k}")
-            if d:
-                return d
-        return None
-    if isinstance(a, list):
-        if len(a) != len(b):
-            return f"{path}: {len(a)} items != {len(b)}"
-        for i, (x, y) in enumerate(zip(a, b)):
-            d = first_difference(x, y, f"{path}[{i}]")
-            if d:
-                return d
-        return None
-    return None if a == b else f"{path}: {a!r} != {b!r}"
-
-
-def vmdevctl_json(vmdevctl, root, *args):
-    rc, out, err = run([vmdevctl, "--root", root, "--json", *args])
-    try:
-        data = json.loads(out) if out.strip() else None
-    except ValueError:
-        data = None
-    return rc, data, err
 
 
 def check_case(vmdevctl, examples, case):
@@ -97,7 +51,8 @@ def check_case(vmdevctl, examples, case):
         check_odd_trees(vmdevctl, root, name, live)
         check_filters(vmdevctl, root, name, live)
         check_groups(vmdevctl, root, name, live)
-        check_examples(examples, root, name, live)
+        if examples:
+            check_examples(examples, root, name, live)
 
 
 KNOWN_VENDORS = {"8086": "Intel Corporation", "1af4": "Red Hat, Inc.",
@@ -335,11 +290,15 @@ def check_examples(examples, root, name, live):
 
 
 def main():
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    examples = None
+    if args[:1] == ["--examples"] and len(args) > 1:
+        examples, args = args[1], args[2:]
+    if len(args) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    vmdevctl, examples = sys.argv[1], sys.argv[2]
-    for case in sys.argv[3:]:
+    vmdevctl = args[0]
+    for case in args[1:]:
         check_case(vmdevctl, examples, case)
     return finish()
 

@@ -12,7 +12,6 @@ set -euo pipefail
 
 PROG=${0##*/}
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
 CACHE=${VMDEV_VM_CACHE:-$HOME/.cache/vmdevctl-vm}
 KVER=
 OUT=
@@ -251,7 +250,7 @@ mkdir -p "$R"/{usr/bin,usr/lib,tests/vm}
 cp "$HERE/init.sh" "$R/init"
 chmod 755 "$R/init"
 cp -r "$HERE/guest" "$R/tests/vm/guest"
-cp "$REPO/tests/record-tree.sh" "$R/tests/record-tree.sh"
+cp "$HERE/record-tree.sh" "$R/tests/vm/record-tree.sh"
 echo "$KVER" >"$R/tests/vm/kver"
 
 bins=()

@@ -1,12 +1,12 @@
 #!/bin/sh
-# Record golden sysfs trees into $VM_OUT with tests/record-tree.sh and check their
+# Record golden sysfs trees into $VM_OUT with tests/vm/record-tree.sh and check their
 # fidelity against the live /sys; leave the system clean.
 #   mdev-nonviable.tar.gz  mdevs on mtty (mtty-1, mtty-2), mdpy and mbochs; the multifunction
 #                          group half on vfio-pci (not viable); NIC_A on vfio-pci
 #   all-viable.tar.gz      the same mdevs; every PCI endpoint on vfio-pci or unbound
 . ./lib.sh
 . ./snapshot.sh
-REC=/tests/record-tree.sh
+REC=/tests/vm/record-tree.sh
 T=/sys/class/mdev_bus
 
 # fixed UUIDs so the recorded trees are reproducible

@@ -3,7 +3,7 @@
 # tarball. Unpacked to DIR, a program reads DIR/sys/... as it would read /sys
 # (vmdevctl --root DIR). Runs under busybox sh (VM guest) and bash/dash (host).
 #
-#   tests/record-tree.sh OUT.tar.gz [SRCROOT]
+#   tests/vm/record-tree.sh OUT.tar.gz [SRCROOT]
 #
 # SRCROOT (default /) lets you re-record from an unpacked tree.
 # What is recorded:

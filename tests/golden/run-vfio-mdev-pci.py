@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Golden tier for vfio-mdev-pci: a tree built by make-tree.py from the
-thread's description on top of a recorded real-kernel tree, and the JSON
-vmdevctl must print for it (types.json, parents.json, groups.json,
-list.json, devices.json here), plus bind, create, check and qemu-args on it.
+"""Golden tier for vfio-mdev-pci: a tree built by make-vfio-mdev-pci-tree.py
+from the thread's description on top of a recorded real-kernel tree, and the
+JSON vmdevctl must print for it (types.json, parents.json, groups.json,
+list.json, devices.json in CASE_DIR, tests/golden/vfio-mdev-pci), plus bind,
+create, check and qemu-args on it.
 
-usage: run.py VMDEVCTL BASE_TREE.tar.gz [--update]
+usage: run-vfio-mdev-pci.py VMDEVCTL BASE_TREE.tar.gz CASE_DIR [--update]
 --update rewrites the expected JSON from vmdevctl's output (review the diff).
 """
 import json
@@ -15,9 +16,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-from run import run, first_difference, strip_host_keys  # noqa: E402
-sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(0, os.path.join(HERE, "..", "common"))
+from cli import first_difference, run, strip_host_keys  # noqa: E402
 from tap import finish, result, tree_digest  # noqa: E402
 
 COMMANDS = ["list", "types", "parents", "devices", "groups"]
@@ -43,10 +43,10 @@ def vm_json(vmdevctl, root, *args):
         return rc, None, err
 
 
-def check_json(vmdevctl, root, update):
+def check_json(vmdevctl, root, case, update):
     for cmd in COMMANDS:
         rc, data, err = vm_json(vmdevctl, root, cmd)
-        path = os.path.join(HERE, f"{cmd}.json")
+        path = os.path.join(case, f"{cmd}.json")
         if update:
             with open(path, "w") as f:
                 json.dump(data, f, indent=2)
@@ -288,15 +288,16 @@ def check_unbound_mdev(vmdevctl, root):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = [a for a in sys.argv[1:] if a != "--update"]
+    update = len(args) < len(sys.argv) - 1
+    if len(args) != 3:
         sys.exit(__doc__)
-    vmdevctl, base = sys.argv[1], sys.argv[2]
-    update = "--update" in sys.argv[3:]
+    vmdevctl, base, case = args
     with tempfile.TemporaryDirectory(prefix="vmdev-mdevpci-") as tmp:
         root = os.path.join(tmp, "root")
-        subprocess.run([sys.executable, os.path.join(HERE, "make-tree.py"), base, root],
+        subprocess.run([sys.executable, os.path.join(HERE, "make-vfio-mdev-pci-tree.py"), base, root],
                        check=True)
-        check_json(vmdevctl, root, update)
+        check_json(vmdevctl, root, case, update)
         check_types(vmdevctl, root)
         check_groups(vmdevctl, root)
         check_bind(vmdevctl, root)

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Build a sysfs tree with vfio-mdev-pci in it, shaped as its thread shows.
 
-usage: make-tree.py TREE.tar.gz ROOT
+usage: make-vfio-mdev-pci-tree.py TREE.tar.gz ROOT
 
 No kernel runs vfio-mdev-pci (it never merged, and the IOMMU-backed mdev it
 relied on has left the kernel), so this tree is built from the thread's
-description (tests/golden/vfio-mdev-pci/README.md) on top of a tree recorded
+description (summed up in man/vmdevctl.8.scd, VFIO-MDEV-PCI) on top of a tree recorded
 from a real 6.1 kernel (tests/golden/mdev-nonviable): the PCI devices,
 groups and links around it are the kernel's.
 

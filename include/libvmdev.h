@@ -19,8 +19,8 @@
  *    is a snapshot, every mdev's driver read at once on its first call
  *    after the scan and kept until vmdev_refresh(); vmdev_mdev_get_driver()
  *    reads the same value live, one mdev at a time;
- *  - every host path (/sys, /dev, /proc) is resolved under the context's
- *    root (VMDEV_ROOT, or vmdev_set_root()).
+ *  - every host path (/sys, /dev, /proc, /etc) is resolved under the
+ *    context's root (VMDEV_ROOT, or vmdev_set_root()).
  */
 #ifndef LIBVMDEV_H
 #define LIBVMDEV_H
@@ -75,6 +75,10 @@ void vmdev_refresh(struct vmdev_ctx *ctx);
 enum vmdev_action {
 	VMDEV_ACTION_WRITE, /* target: a host path; value: what is written */
 	VMDEV_ACTION_LOAD,  /* target: a kernel module; value: NULL */
+	VMDEV_ACTION_WRITE_FILE, /* target: a host path ("/etc/mdevctl.d/P/U");
+				    value: the content as compact JSON on one
+				    line (the file gets it pretty-printed) */
+	VMDEV_ACTION_REMOVE,     /* target: a host path; value: NULL */
 };
 typedef void (*vmdev_action_fn)(struct vmdev_ctx *ctx, enum vmdev_action action,
 				const char *target, const char *value,
@@ -364,6 +368,139 @@ struct vmdev_group *vmdev_warning_get_group(struct vmdev_warning *warning);
 struct vmdev_member *vmdev_warning_get_member(struct vmdev_warning *warning);
 const char *vmdev_warning_get_driver(struct vmdev_warning *warning);
 struct vmdev_parent *vmdev_warning_get_wrapped(struct vmdev_warning *warning);
+
+/* ---- persistent mdevs: mdevctl's definitions ----------------------------- */
+
+/* /etc/mdevctl.d/PARENT/UUID under the root, in mdevctl's file format. */
+struct vmdev_definition;
+struct vmdev_definition_error;
+struct vmdev_autostart;
+
+#define VMDEV_DEFINITION_MAX_SIZE 65536 /* larger files are malformed */
+
+enum vmdev_start_policy {
+	VMDEV_START_MANUAL, /* "manual" */
+	VMDEV_START_AUTO,   /* "auto": started when its parent appears */
+};
+
+/* What is wrong with a definition file that could not be read. */
+enum vmdev_definition_problem {
+	VMDEV_DEFINITION_UNREADABLE = 1, /* open or read failed: see get_errno */
+	VMDEV_DEFINITION_NOT_REGULAR,    /* a link, a directory, a device, a FIFO */
+	VMDEV_DEFINITION_TOO_BIG,        /* over VMDEV_DEFINITION_MAX_SIZE bytes */
+	VMDEV_DEFINITION_NOT_UTF8,       /* at get_offset */
+	VMDEV_DEFINITION_SYNTAX,         /* not JSON, at get_offset */
+	VMDEV_DEFINITION_NOT_OBJECT,     /* JSON, but not an object */
+	VMDEV_DEFINITION_DUPLICATE_KEY,  /* a key twice in the object, at get_offset */
+	VMDEV_DEFINITION_NO_TYPE,        /* no "mdev_type" */
+	VMDEV_DEFINITION_BAD_TYPE,       /* "mdev_type" not a string that is a name */
+	VMDEV_DEFINITION_NO_START,       /* no "start" */
+	VMDEV_DEFINITION_BAD_START,      /* "start" neither "auto" nor "manual" */
+	VMDEV_DEFINITION_BAD_ATTRS,      /* "attrs" neither an array nor null */
+	VMDEV_DEFINITION_BAD_ATTR,       /* entry get_index not a one-key object
+					    with a string value */
+	VMDEV_DEFINITION_BAD_ATTR_NAME,  /* entry get_index: its name is no name */
+	VMDEV_DEFINITION_BAD_ATTR_VALUE, /* entry get_index: its value is not
+					    one line */
+};
+
+/* every stored definition, by parent name, then UUID */
+struct vmdev_definition *vmdev_definition_get_first(struct vmdev_ctx *ctx);
+struct vmdev_definition *vmdev_definition_get_next(struct vmdev_definition *def);
+#define vmdev_definition_foreach(ctx, def)                                 \
+	for (def = vmdev_definition_get_first(ctx); def != NULL;           \
+	     def = vmdev_definition_get_next(def))
+/* those of one parent, by UUID */
+struct vmdev_definition *vmdev_definition_get_first_by_parent(struct vmdev_ctx *ctx,
+							      const char *parent);
+struct vmdev_definition *vmdev_definition_get_next_by_parent(struct vmdev_definition *def);
+#define vmdev_parent_definition_foreach(ctx, parent, def)               \
+	for (def = vmdev_definition_get_first_by_parent(ctx, parent);      \
+	     def != NULL; def = vmdev_definition_get_next_by_parent(def))
+
+/* the files that could not be read, in the same order */
+struct vmdev_definition_error *vmdev_definition_error_get_first(struct vmdev_ctx *ctx);
+struct vmdev_definition_error *
+vmdev_definition_error_get_next(struct vmdev_definition_error *error);
+#define vmdev_definition_error_foreach(ctx, error)                         \
+	for (error = vmdev_definition_error_get_first(ctx); error != NULL; \
+	     error = vmdev_definition_error_get_next(error))
+const char *vmdev_definition_error_get_path(struct vmdev_definition_error *error);
+const char *vmdev_definition_error_get_parent(struct vmdev_definition_error *error);
+const char *vmdev_definition_error_get_uuid(struct vmdev_definition_error *error);
+enum vmdev_definition_problem
+vmdev_definition_error_get_problem(struct vmdev_definition_error *error);
+int vmdev_definition_error_get_errno(struct vmdev_definition_error *error);
+size_t vmdev_definition_error_get_offset(struct vmdev_definition_error *error);
+size_t vmdev_definition_error_get_index(struct vmdev_definition_error *error);
+int vmdev_definition_error_find(struct vmdev_ctx *ctx, const char *uuid,
+				const char *parent,
+				struct vmdev_definition_error **error);
+
+int vmdev_definition_find(struct vmdev_ctx *ctx, const char *uuid,
+			  const char *parent, struct vmdev_definition **def);
+int vmdev_definition_new(struct vmdev_ctx *ctx, const char *uuid,
+			 const char *parent, const char *type,
+			 struct vmdev_definition **def);
+
+/* the definition as held in memory (read at the scan, or changed since) */
+struct vmdev_ctx *vmdev_definition_get_ctx(struct vmdev_definition *def);
+const char *vmdev_definition_get_uuid(struct vmdev_definition *def);
+const char *vmdev_definition_get_parent(struct vmdev_definition *def);
+const char *vmdev_definition_get_type(struct vmdev_definition *def);
+const char *vmdev_definition_get_path(struct vmdev_definition *def);
+enum vmdev_start_policy vmdev_definition_get_start(struct vmdev_definition *def);
+bool vmdev_definition_is_saved(struct vmdev_definition *def);
+size_t vmdev_definition_get_attr_count(struct vmdev_definition *def);
+const char *vmdev_definition_get_attr_name(struct vmdev_definition *def, size_t index);
+const char *vmdev_definition_get_attr_value(struct vmdev_definition *def, size_t index);
+/* from the model: an mdev with its UUID runs on its parent with its type */
+bool vmdev_definition_is_active(struct vmdev_definition *def);
+
+/* changes in memory; vmdev_definition_save() stores them */
+int vmdev_definition_set_type(struct vmdev_definition *def, const char *type);
+int vmdev_definition_set_start(struct vmdev_definition *def,
+			       enum vmdev_start_policy start);
+int vmdev_definition_append_attr(struct vmdev_definition *def, const char *name,
+				 const char *value);
+int vmdev_definition_remove_attrs(struct vmdev_definition *def, const char *name,
+				  const char *value);
+void vmdev_definition_clear_attrs(struct vmdev_definition *def);
+int vmdev_definition_set_json(struct vmdev_definition *def, const char *json,
+			      size_t len, enum vmdev_definition_problem *problem,
+			      size_t *where);
+
+#define VMDEV_DEFINITION_JSON_PRETTY (1u << 0) /* as in the file, else compact */
+int vmdev_definition_to_json(struct vmdev_definition *def, unsigned int flags,
+			     char **json);
+
+/* changes to the host */
+int vmdev_definition_save(struct vmdev_definition *def);
+int vmdev_definition_delete(struct vmdev_definition *def);
+int vmdev_definition_start(struct vmdev_definition *def, struct vmdev_mdev **mdev,
+			   size_t *failed_attr);
+int vmdev_definition_stop(struct vmdev_definition *def);
+
+/* autostart: every "auto" definition of a parent */
+enum vmdev_autostart_action {
+	VMDEV_AUTOSTART_STARTED,        /* created, attributes written */
+	VMDEV_AUTOSTART_ALREADY_ACTIVE, /* running on its parent with its type */
+	VMDEV_AUTOSTART_FAILED,         /* see get_error and get_failed_attr */
+	VMDEV_AUTOSTART_MISMATCH,       /* its UUID runs on another parent or
+					   with another type: left alone */
+};
+int vmdev_parent_autostart(struct vmdev_ctx *ctx, const char *parent,
+			   struct vmdev_autostart **results);
+struct vmdev_autostart *vmdev_autostart_get_next(struct vmdev_autostart *result);
+#define vmdev_autostart_foreach(first, result)                             \
+	for (result = (first); result != NULL;                             \
+	     result = vmdev_autostart_get_next(result))
+void vmdev_autostart_free(struct vmdev_autostart *first);
+struct vmdev_definition *vmdev_autostart_get_definition(struct vmdev_autostart *result);
+enum vmdev_autostart_action vmdev_autostart_get_action(struct vmdev_autostart *result);
+int vmdev_autostart_get_error(struct vmdev_autostart *result);
+bool vmdev_autostart_get_failed_attr(struct vmdev_autostart *result, size_t *index);
+struct vmdev_mdev *vmdev_autostart_get_mdev(struct vmdev_autostart *result);
 
 /* ---- events -------------------------------------------------------------- */
 

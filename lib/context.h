@@ -52,6 +52,13 @@ struct vmdev_ctx {
 	struct vmdev_group **groups; /* sorted by number */
 	size_t n_groups;
 
+	/* mdevctl's definitions (definition.h): read on first use, dropped by
+	 * vmdev_refresh(); the library's own saves and deletes keep them */
+	bool definitions_scanned;
+	struct vmdev_definition *definitions;          /* saved, by parent, UUID */
+	struct vmdev_definition *definitions_detached; /* new, or deleted */
+	struct vmdev_definition_error *definition_errors;
+
 	bool users_scanned;
 	struct vfio_fd_user *users;
 	size_t n_users;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "definition.h"
 #include "model.h"
 #include "parse.h"
 #include "sysfs.h"
@@ -87,6 +88,7 @@ static void drop_cache(struct vmdev_ctx *ctx)
 	mdev_free_all(ctx);
 	pci_free_all(ctx);
 	vfio_users_free(ctx);
+	definition_free_all(ctx);
 }
 
 /**

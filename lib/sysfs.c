@@ -498,3 +498,183 @@ int sysfs_each_entry_at(int dir_fd, const char *name,
 		}
 	}
 }
+
+/* ---- files that are not sysfs attributes (/etc/mdevctl.d) -------------- */
+
+/*
+ * A whole regular file below DIR_FD: O_NOFOLLOW (a link is not followed:
+ * -ELOOP), O_NONBLOCK (a FIFO does not hang us), then checked to be a
+ * regular file and read until EOF, at most MAX bytes (-EFBIG beyond).
+ */
+int sysfs_read_regular_at(int dir_fd, const char *name, size_t max, char **buf,
+			  size_t *len)
+{
+	_cleanup_(closep) int fd = -1;
+	char *data = NULL;
+	size_t n = 0, cap;
+	struct stat st;
+
+	*buf = NULL;
+	*len = 0;
+	fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((unsigned long long)st.st_size > max)
+		return -EFBIG;
+	cap = (size_t)st.st_size + 1; /* room to see the end of file */
+	for (;;) {
+		ssize_t got;
+
+		if (n == cap) {
+			char *grown;
+
+			if (cap > max) {
+				free(data);
+				return -EFBIG;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			grown = realloc(data, cap + 1);
+			if (!grown)
+				goto err_nomem;
+			data = grown;
+		} else if (!data) {
+			data = malloc(cap + 1);
+			if (!data)
+				return -ENOMEM;
+		}
+		got = read(fd, data + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int r = -errno;
+
+			free(data);
+			return r;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n > max) {
+		free(data);
+		return -EFBIG;
+	}
+	data[n] = '\0';
+	*buf = data;
+	*len = n;
+	return 0;
+
+err_nomem:
+	free(data);
+	return -ENOMEM;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Readers (libvirt watches /etc/mdevctl.d) see the old file or the new
+ * one, never a part; a crash leaves one of the two. The temporary file is
+ * ".NAME.PID.N" beside NAME (never a UUID, so listings skip it) and is
+ * removed again on any failure.
+ */
+int sysfs_replace_at(int dir_fd, const char *name, const void *data, size_t len,
+		     bool exclusive)
+{
+	static unsigned int counter;
+	char tmp[NAME_MAX + 1];
+	struct stat old;
+	bool have_old;
+	mode_t mode = 0644;
+	int fd = -1, r;
+
+	have_old = fstatat(dir_fd, name, &old, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!have_old && errno != ENOENT)
+		return -errno;
+	if (have_old && exclusive)
+		return -EEXIST;
+	if (have_old && S_ISDIR(old.st_mode))
+		return -EISDIR;
+	if (have_old && S_ISREG(old.st_mode))
+		mode = old.st_mode & 07777;
+	for (int attempt = 0; fd < 0 && attempt < 16; attempt++) {
+		r = format_path(tmp, sizeof(tmp), ".%s.%d.%u", name, (int)getpid(),
+				__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+		if (r < 0)
+			return r;
+		fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (fd < 0)
+		return -EEXIST;
+	r = write_all(fd, data, len);
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	/* the old owner, where it was not us (needs the right to give it) */
+	if (r == 0 && have_old && S_ISREG(old.st_mode) &&
+	    (old.st_uid != geteuid() || old.st_gid != getegid()) &&
+	    fchown(fd, old.st_uid, old.st_gid) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && exclusive) {
+		if (renameat2(dir_fd, tmp, dir_fd, name, RENAME_NOREPLACE) < 0) {
+			r = -errno;
+			/* a file system without RENAME_NOREPLACE: link(2) does not
+			 * replace either */
+			if (r == -EINVAL || r == -ENOSYS)
+				r = linkat(dir_fd, tmp, dir_fd, name, 0) < 0 ? -errno : 0;
+		}
+	} else if (r == 0 && renameat(dir_fd, tmp, dir_fd, name) < 0) {
+		r = -errno;
+	}
+	/* after a rename there is nothing left to unlink; after a link, the name */
+	unlinkat(dir_fd, tmp, 0);
+	if (r == 0 && fsync(dir_fd) < 0)
+		r = -errno;
+	return r;
+}
+
+int sysfs_unlink_at(int dir_fd, const char *name)
+{
+	if (unlinkat(dir_fd, name, 0) < 0)
+		return -errno;
+	return fsync(dir_fd) < 0 ? -errno : 0;
+}
+
+/* mode 0755 whatever the umask, as mdevctl makes its directories */
+int sysfs_mkdir(struct vmdev_ctx *ctx, const char *path)
+{
+	const char *rel = relative(path);
+
+	if (mkdirat(ctx->root_fd, rel, 0755) < 0) {
+		if (errno != EEXIST)
+			return -errno;
+		return sysfs_is_dir_at(ctx->root_fd, rel) ? 0 : -ENOTDIR;
+	}
+	return fchmodat(ctx->root_fd, rel, 0755, 0) < 0 ? -errno : 0;
+}

@@ -30,6 +30,7 @@
 #define PROC_MOUNTINFO "/proc/self/mountinfo"
 #define PROC_SWAPS "/proc/swaps"
 #define RUN_UDEV_CONTROL "/run/udev/control"
+#define ETC_MDEVCTL "/etc/mdevctl.d"
 
 #define VMDEV_ATTR_MAX 4096
 
@@ -76,6 +77,22 @@ bool sysfs_is_dir_at(int dir_fd, const char *name);
 int sysfs_each_entry_at(int dir_fd, const char *name,
 			int (*fn)(const char *entry, unsigned char d_type, void *data),
 			void *data);
+
+/* files that are not sysfs attributes (/etc/mdevctl.d) */
+/* a whole regular file, never through a link, at most MAX bytes: a new
+ * NUL-terminated buffer; -ELOOP for a link, -EISDIR for a directory,
+ * -EINVAL for another non-regular file, -EFBIG over MAX */
+int sysfs_read_regular_at(int dir_fd, const char *name, size_t max, char **buf,
+			  size_t *len);
+/* replace DIR_FD/NAME atomically (a temporary file in the same directory,
+ * fsync, rename, fsync of the directory), keeping an old file's mode and
+ * owner, 0644 for a new one; EXCLUSIVE: -EEXIST where NAME exists */
+int sysfs_replace_at(int dir_fd, const char *name, const void *data, size_t len,
+		     bool exclusive);
+/* unlink DIR_FD/NAME and fsync the directory */
+int sysfs_unlink_at(int dir_fd, const char *name);
+/* a directory, mode 0755; 0 where it is one already */
+int sysfs_mkdir(struct vmdev_ctx *ctx, const char *path);
 
 /* names and paths */
 void free_names(char **names, size_t count);

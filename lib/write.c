@@ -72,11 +72,63 @@ int driver_load(struct vmdev_ctx *ctx, const char *driver)
 	return 0;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/**
+ * file_replace - replace the host file PATH (in the directory DIR_FD) with
+ * CONTENT, atomically (sysfs_replace_at)
+ *
+ * The action hook sees SHOWN (a definition as compact JSON, on one line).
+ * EXCLUSIVE: -EEXIST where the file exists. Returns 0 or the error; in
+ * dry-run mode 0 without writing (DIR_FD is not used).
+ */
+int file_replace(struct vmdev_ctx *ctx, int dir_fd, const char *path,
+		 const char *content, size_t len, const char *shown, bool exclusive)
+{
+	int r;
+
+	if (ctx->action_fn)
+		ctx->action_fn(ctx, VMDEV_ACTION_WRITE_FILE, path, shown, ctx->action_data);
+	info(ctx, "%swrite %s %s", ctx->dry_run ? "(dry run) " : "", path, shown);
+	if (ctx->dry_run)
+		return 0;
+	r = sysfs_replace_at(dir_fd, base_name(path), content, len, exclusive);
+	if (r < 0)
+		dbg(ctx, "write %s: %s", path, strerror(-r));
+	return r;
+}
+
+/**
+ * file_remove - remove the host file PATH (in the directory DIR_FD)
+ *
+ * Returns 0 or the error; in dry-run mode 0 without removing.
+ */
+int file_remove(struct vmdev_ctx *ctx, int dir_fd, const char *path)
+{
+	int r;
+
+	if (ctx->action_fn)
+		ctx->action_fn(ctx, VMDEV_ACTION_REMOVE, path, NULL, ctx->action_data);
+	info(ctx, "%sremove %s", ctx->dry_run ? "(dry run) " : "", path);
+	if (ctx->dry_run)
+		return 0;
+	r = sysfs_unlink_at(dir_fd, base_name(path));
+	if (r < 0)
+		dbg(ctx, "remove %s: %s", path, strerror(-r));
+	return r;
+}
+
 /**
  * vmdev_set_action_fn - see every change before it is made
  * @ctx: the context
- * @fn: called with each sysfs write (host path and value) and each module
- *      load, before it happens (or instead, in dry-run mode); NULL for none
+ * @fn: called with each sysfs write (host path and value), each module
+ *      load, and each write (as compact JSON) or removal of a definition
+ *      file, before it happens (or instead, in dry-run mode); NULL for none
  * @data: passed to @fn
  */
 VMDEV_EXPORT void vmdev_set_action_fn(struct vmdev_ctx *ctx, vmdev_action_fn fn,

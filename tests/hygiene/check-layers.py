@@ -17,14 +17,15 @@ import subprocess
 import sys
 
 LAYERS = [
-    ("parse", ["parse.c", "parse-mdev-pci.c", "parse.h", "util.h"]),
+    ("parse", ["parse.c", "parse-mdev-pci.c", "definition-json.c", "parse.h", "util.h",
+               "definition-json.h"]),
     ("context", ["context.c", "context.h"]),
     ("sysfs", ["sysfs.c", "sysfs.h"]),
     ("model", ["pci.c", "hwdb.c", "mdev.c", "mdev-pci.c", "group.c", "holders.c",
-               "driver.c", "host-use.c", "model.h"]),
+               "driver.c", "host-use.c", "definition.c", "model.h", "definition.h"]),
     ("policy", ["refusal.c", "new-id.c", "warnings.c", "policy.h"]),
     ("action", ["write.c", "wait.c", "lock.c", "create.c", "bind.c", "group-bind.c",
-                "action.h"]),
+                "definition-write.c", "action.h"]),
     ("life cycle", ["libvmdev.c"]),
     ("events", ["monitor.c"]),
 ]

@@ -58,7 +58,9 @@ static int open_locked_dir(struct vmdev_definition *def, bool create, int *fd)
 	if (r < 0)
 		return r;
 	if (create) {
-		r = sysfs_mkdir(def->ctx, ETC_MDEVCTL);
+		r = sysfs_mkdir(def->ctx, ETC); /* there on a host; maybe not under a root */
+		if (r == 0)
+			r = sysfs_mkdir(def->ctx, ETC_MDEVCTL);
 		if (r == 0)
 			r = sysfs_mkdir(def->ctx, dir);
 		if (r < 0)

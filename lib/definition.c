@@ -24,18 +24,20 @@ static void definition_free(struct vmdev_definition *def)
 	free(def);
 }
 
-void definition_free_all(struct vmdev_ctx *ctx)
+static void free_list(struct vmdev_definition **list)
 {
-	struct vmdev_definition *lists[] = { ctx->definitions, ctx->definitions_detached };
+	while (*list) {
+		struct vmdev_definition *next = (*list)->next;
 
-	for (size_t i = 0; i < 2; i++) {
-		while (lists[i]) {
-			struct vmdev_definition *next = lists[i]->next;
-
-			definition_free(lists[i]);
-			lists[i] = next;
-		}
+		definition_free(*list);
+		*list = next;
 	}
+}
+
+/* what a scan read: the saved definitions and the errors */
+static void free_scanned(struct vmdev_ctx *ctx)
+{
+	free_list(&ctx->definitions);
 	while (ctx->definition_errors) {
 		struct vmdev_definition_error *next = ctx->definition_errors->next;
 
@@ -44,8 +46,13 @@ void definition_free_all(struct vmdev_ctx *ctx)
 		free(ctx->definition_errors);
 		ctx->definition_errors = next;
 	}
-	ctx->definitions = ctx->definitions_detached = NULL;
 	ctx->definitions_scanned = false;
+}
+
+void definition_free_all(struct vmdev_ctx *ctx)
+{
+	free_scanned(ctx);
+	free_list(&ctx->definitions_detached);
 }
 
 static int cmp_definition(const struct vmdev_definition *a,
@@ -243,7 +250,6 @@ int definition_scan(struct vmdev_ctx *ctx)
 
 	if (ctx->definitions_scanned)
 		return 0;
-	definition_free_all(ctx);
 	ctx->definitions_scanned = true;
 	fd = sysfs_open_dir(ctx, ETC_MDEVCTL);
 	if (fd == -ENOENT)
@@ -266,7 +272,7 @@ int definition_scan(struct vmdev_ctx *ctx)
 	if (r == 0)
 		return 0;
 err:
-	definition_free_all(ctx);
+	free_scanned(ctx);
 	return r;
 }
 
@@ -558,6 +564,10 @@ VMDEV_EXPORT int vmdev_definition_new(struct vmdev_ctx *ctx, const char *uuid,
 	}
 	if (!parent || vmdev_check_name(parent) < 0 || !type || vmdev_check_name(type) < 0)
 		return -EINVAL;
+	/* the list exists before one joins it at its save */
+	r = definition_scan(ctx);
+	if (r < 0)
+		return r;
 	d = definition_alloc(ctx, id, parent, id);
 	if (!d)
 		return -ENOMEM;

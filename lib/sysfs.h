@@ -30,7 +30,8 @@
 #define PROC_MOUNTINFO "/proc/self/mountinfo"
 #define PROC_SWAPS "/proc/swaps"
 #define RUN_UDEV_CONTROL "/run/udev/control"
-#define ETC_MDEVCTL "/etc/mdevctl.d"
+#define ETC "/etc"
+#define ETC_MDEVCTL ETC "/mdevctl.d"
 
 #define VMDEV_ATTR_MAX 4096
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "definition-json.h"
 #include "model.h"
 #include "parse.h"
 #include "sysfs.h"
@@ -80,8 +81,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(strcmp(out, "/") == 0 || out[strlen(out) - 1] != '/');
 		free(out);
 	}
+#elif FUZZ_TARGET == 7 /* def_json_parse, def_json_format: mdevctl's definitions */
+	struct def_content c, again;
+	struct def_json_error e;
+	char *pretty, *compact, *twice;
+	size_t len, len2;
+
+	if (def_json_parse((const char *)data, size, &c, &e) == 0) {
+		assert(c.type && vmdev_check_name(c.type) == 0);
+		for (size_t i = 0; i < c.n_attrs; i++)
+			assert(def_attr_check(c.attrs[i].name, c.attrs[i].value) == 0);
+		/* what we write reads back the same, in both forms, and the
+		 * pretty form is a fixed point */
+		assert(def_json_format(&c, true, &pretty, &len) == 0);
+		assert(def_json_format(&c, false, &compact, NULL) == 0);
+		assert(!memchr(compact, '\n', strlen(compact)));
+		assert(def_json_parse(pretty, len, &again, &e) == 0);
+		assert(strcmp(again.type, c.type) == 0 && again.start == c.start);
+		assert(again.n_attrs == c.n_attrs);
+		for (size_t i = 0; i < c.n_attrs; i++)
+			assert(strcmp(again.attrs[i].name, c.attrs[i].name) == 0 &&
+			       strcmp(again.attrs[i].value, c.attrs[i].value) == 0);
+		assert(def_json_format(&again, true, &twice, &len2) == 0);
+		assert(len2 == len && memcmp(twice, pretty, len) == 0);
+		def_content_clear(&again);
+		free(twice);
+		assert(def_json_parse(compact, strlen(compact), &again, &e) == 0);
+		assert(again.n_attrs == c.n_attrs);
+		def_content_clear(&again);
+		free(pretty);
+		free(compact);
+		def_content_clear(&c);
+	} else {
+		assert(e.problem >= VMDEV_DEFINITION_UNREADABLE &&
+		       e.problem <= VMDEV_DEFINITION_BAD_ATTR_VALUE);
+		assert(e.offset <= size && !c.type && !c.attrs);
+	}
 #else
-#error "FUZZ_TARGET 1 to 6"
+#error "FUZZ_TARGET 1 to 7"
 #endif
 	free(text);
 	return 0;

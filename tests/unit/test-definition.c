@@ -294,7 +294,7 @@ static void test_reader_accepts(void **state)
 		"{\"mdev_type\":\"t\",\"start\":\"manual\",\"attrs\":null}",
 		"{\"start\":\"auto\",\"attrs\":[],\"mdev_type\":\"t\"}", /* any order */
 		" \r\n\t{\"mdev_type\":\"t\",\"start\":\"auto\",\"x\":[1,-2.5e3,{\"y\":[true,false,null]}]} \n",
-		"{\"mdev_type\":\"a\\/b.c\\u0041\",\"start\":\"manual\"}" + 0, /* "a/b.cA": see below */
+		"{\"mdev_type\":\"a\\/b.c\\u0041\",\"start\":\"manual\"}", /* "a/b.cA": see below */
 	};
 	struct def_content c;
 	struct def_json_error e;

@@ -212,6 +212,7 @@ static int run_groups(struct cli *cli, const void *options)
 {
 	struct vmdev_group **groups = NULL, *group;
 	struct jout j;
+	bool listed = false;
 	int r;
 
 	if (cli->n_args) {
@@ -243,6 +244,7 @@ static int run_groups(struct cli *cli, const void *options)
 			group_record_json(&j, &rec);
 		else if (r == 0)
 			group_record_text(&rec);
+		listed |= r == 0;
 		group_record_free(&rec);
 		r = 0;
 		if (cli->n_args)
@@ -252,6 +254,8 @@ static int run_groups(struct cli *cli, const void *options)
 	}
 	if (cli->json)
 		jout_end(&j);
+	else if (!r && !listed && !cli->n_args && !vmdev_group_get_first(cli->ctx))
+		hint_no_iommu_groups();
 	free(groups);
 	return r;
 }

@@ -93,6 +93,15 @@ static void mdev_record_text(const struct mdev_record *rec, bool *header)
 	       or_dash(rec->driver));
 }
 
+/* Nothing listed and nothing filtered: say what the host lacks. */
+static void hint_empty(struct cli *cli)
+{
+	if (vmdev_parent_get_first(cli->ctx))
+		hint_no_mdevs();
+	else
+		hint_no_mdev_parents();
+}
+
 static int run_list(struct cli *cli, const void *options)
 {
 	const struct list_options *o = options;
@@ -132,6 +141,8 @@ static int run_list(struct cli *cli, const void *options)
 	}
 	if (cli->json)
 		jout_end(&j);
+	else if (!listed && !o->parent && !o->type && !*o->uuid)
+		hint_empty(cli);
 	return EXIT_OK;
 }
 

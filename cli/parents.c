@@ -92,6 +92,8 @@ static int run_parents(struct cli *cli, const void *options)
 	}
 	if (cli->json)
 		jout_end(&j);
+	else if (!listed)
+		hint_no_mdev_parents();
 	return EXIT_OK;
 }
 

@@ -196,6 +196,8 @@ static int run_types(struct cli *cli, const void *options)
 	}
 	if (cli->json)
 		jout_end(&j);
+	else if (!vmdev_parent_get_first(cli->ctx))
+		hint_no_mdev_parents();
 	return EXIT_OK;
 }
 

@@ -105,4 +105,9 @@ char *utf8_sanitized(const char *s);
 void print_utf8(const char *s);
 const char *or_dash(const char *text);
 
+/* hints.c: a host without what a read command lists, in text mode */
+void hint_no_iommu_groups(void);
+void hint_no_mdev_parents(void);
+void hint_no_mdevs(void);
+
 #endif

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonout.h"
-#include "vmdevctl.h"
+#include "groups.h"
+#include "refusals.h"
 
 static const char *kind_name(enum vmdev_member_kind kind)
 {
@@ -20,190 +20,124 @@ static const char *kind_name(enum vmdev_member_kind kind)
 	}
 }
 
-/* Why a member spoils its group, and what to do about it. */
-static char *spoil_reason(struct vmdev_group *group, struct vmdev_member *member,
-			  const char *driver)
+static void member_record_read(struct vmdev_group *group, struct vmdev_member *m,
+			       struct member_record *rec)
 {
-	const char *name = vmdev_member_get_name(member);
-	struct vmdev_member *m, *first = NULL;
-	int n_pci = 0;
-	char *reason = NULL;
-	int r;
+	enum vmdev_verdict verdict = VMDEV_VERDICT_UNBOUND;
 
-	vmdev_member_foreach(group, m) {
-		if (vmdev_member_get_kind(m) != VMDEV_MEMBER_PCI ||
-		    vmdev_pci_is_bridge(vmdev_member_get_pci(m)))
-			continue;
-		if (!first)
-			first = m;
-		n_pci++;
-	}
-	if (vmdev_member_get_kind(member) != VMDEV_MEMBER_PCI)
-		r = asprintf(&reason, "%s is bound to host driver %s: unbind it", name,
-			     driver);
-	else if (strcmp(driver, VMDEV_MDEV_PCI_DRIVER) == 0)
-		/* its mdev has a group of its own, which hides this one */
-		r = asprintf(&reason,
-			     "%s is wrapped by %s: assign its mdev instead, or give the whole group to vfio-pci (vmdevctl bind --group %s)",
-			     name, driver, name);
-	else if (n_pci > 1 && first)
-		r = asprintf(&reason,
-			     "%s is bound to host driver %s: bind it too (vmdevctl bind --group %s)",
-			     name, driver, vmdev_member_get_name(first));
-	else
-		r = asprintf(&reason,
-			     "%s is bound to host driver %s: bind it to vfio-pci (vmdevctl bind %s)",
-			     name, driver, name);
-	return r < 0 ? NULL : reason;
+	*rec = (struct member_record){
+		.kind = kind_name(vmdev_member_get_kind(m)),
+		.address = vmdev_member_get_name(m),
+	};
+	/* an unreadable driver link cannot be judged acceptable */
+	rec->ok = vmdev_member_get_verdict(m, &verdict, &rec->driver) == 0 &&
+		  vmdev_verdict_is_ok(verdict);
+	if (!rec->ok)
+		rec->reason = member_reason(group, m, verdict, rec->driver);
 }
 
-/* An mdev without a driver: its group has no /dev/vfio node to hand out. */
-static char *unbound_mdev_reason(struct vmdev_member *member)
+int group_record_read(struct vmdev_group *group, struct group_record *rec)
 {
-	struct vmdev_mdev *mdev = vmdev_member_get_mdev(member);
-	const char *uuid = vmdev_member_get_name(member);
-	char *driver = NULL, *reason = NULL;
-	int r;
-
-	if (mdev && vmdev_parent_get_mdev_driver(vmdev_mdev_get_parent(mdev), &driver) == 0)
-		r = asprintf(&reason, "mdev %s has no driver, so its group has no /dev/vfio node: bind it to %s (echo %s > /sys/bus/mdev/drivers/%s/bind)",
-			     uuid, driver, uuid, driver);
-	else
-		r = asprintf(&reason, "mdev %s has no driver, so its group has no /dev/vfio node: bind it to its parent's mdev driver (see /sys/bus/mdev/drivers)",
-			     uuid);
-	free(driver);
-	return r < 0 ? NULL : reason;
-}
-
-/* What the verdict does not show (a split group, a parent not alone for
- * its IOMMU-backed mdev): never changes the verdict or the exit code. */
-static json_object *group_warnings_json(struct vmdev_group *group)
-{
-	json_object *array = json_object_new_array();
-	struct vmdev_warning *first = NULL, *w;
-
-	if (vmdev_group_get_warnings(group, &first) < 0)
-		return array;
-	vmdev_warning_foreach(first, w) {
-		char *text = warning_text(group, w);
-
-		if (text)
-			json_object_array_add(array, json_string(text));
-		free(text);
-	}
-	vmdev_warnings_free(first);
-	return array;
-}
-
-/* A group's verdict as JSON; NULL, with *ERROR set, when its members
- * cannot be read (vanished: -ENOENT; not ours to read: -EACCES). */
-json_object *group_to_json(struct vmdev_group *group, bool *viable, int *error)
-{
-	json_object *o = json_object_new_object();
-	json_object *devices = json_object_new_array(), *holders = json_object_new_array();
-	struct vmdev_holder *list = NULL;
 	struct vmdev_member *m;
 	size_t n = 0;
 	int r = vmdev_group_is_viable(group);
 
-	*error = r < 0 ? r : 0;
-	if (r < 0) {
-		json_object_put(o);
-		json_object_put(devices);
-		json_object_put(holders);
-		return NULL;
-	}
-
-	*viable = true;
+	*rec = (struct group_record){
+		.number = vmdev_group_get_number(group),
+		.viable = true,
+		.vfio_node = vmdev_group_get_vfio_node(group),
+		.vfio_node_present = vmdev_group_vfio_node_present(group),
+	};
+	if (r < 0)
+		return r;
+	vmdev_member_foreach(group, m)
+		n++;
+	rec->members = calloc(n ? n : 1, sizeof(*rec->members));
+	if (!rec->members)
+		return -ENOMEM;
 	vmdev_member_foreach(group, m) {
-		json_object *d = json_object_new_object();
-		enum vmdev_verdict verdict = VMDEV_VERDICT_UNBOUND;
-		char *driver = NULL, *reason = NULL;
-		bool ok;
+		struct member_record *member = &rec->members[rec->n_members++];
 
-		/* an unreadable driver link cannot be judged acceptable */
-		ok = vmdev_member_get_verdict(m, &verdict, &driver) == 0 &&
-		     vmdev_verdict_is_ok(verdict);
-		if (!ok) {
-			*viable = false;
-			reason = verdict == VMDEV_VERDICT_MDEV_UNBOUND ? unbound_mdev_reason(m)
-				 : driver ? spoil_reason(group, m, driver)
-					  : strdup("its driver cannot be read");
-		}
-		json_add_string(d, "kind", kind_name(vmdev_member_get_kind(m)));
-		json_add_string(d, "address", vmdev_member_get_name(m));
-		json_add_string(d, "driver", driver);
-		json_add_bool(d, "ok", ok);
-		json_add_string(d, "reason", reason);
-		json_object_array_add(devices, d);
-		free(driver);
-		free(reason);
+		member_record_read(group, m, member);
+		rec->viable &= member->ok;
 	}
-	vmdev_group_get_holders(group, &list, &n);
-	for (size_t i = 0; i < n; i++) {
-		json_object *h = json_object_new_object();
-
-		json_add_int(h, "pid", list[i].pid);
-		json_add_string(h, "comm", list[i].comm);
-		json_object_array_add(holders, h);
-	}
-	free(list);
-
-	json_add_int(o, "group", vmdev_group_get_number(group));
-	json_add_bool(o, "viable", *viable);
-	json_add_string(o, "vfio_node", vmdev_group_get_vfio_node(group));
-	json_add_bool(o, "vfio_node_present", vmdev_group_vfio_node_present(group));
-	json_object_object_add(o, "holders", holders);
-	json_object_object_add(o, "devices", devices);
-	json_object_object_add(o, "warnings", group_warnings_json(group));
-	return o;
+	vmdev_group_get_holders(group, &rec->holders, &rec->n_holders);
+	group_warnings(group, &rec->warnings, &rec->n_warnings);
+	return 0;
 }
 
-static const char *get_string(json_object *o, const char *key)
+void group_record_free(struct group_record *rec)
 {
-	return json_object_get_string(json_object_object_get(o, key));
+	for (size_t i = 0; i < rec->n_members; i++) {
+		free(rec->members[i].driver);
+		free(rec->members[i].reason);
+	}
+	free(rec->members);
+	free(rec->holders);
+	for (size_t i = 0; i < rec->n_warnings; i++)
+		free(rec->warnings[i]);
+	free(rec->warnings);
+	*rec = (struct group_record){ 0 };
 }
 
-void group_print_text(json_object *o)
+void group_record_json(struct jout *j, const struct group_record *rec)
 {
-	json_object *holders = json_object_object_get(o, "holders");
-	json_object *devices = json_object_object_get(o, "devices");
-	json_object *warnings = json_object_object_get(o, "warnings");
-	size_t n_holders = json_object_array_length(holders);
+	jout_open_object(j, NULL);
+	jout_int(j, "group", rec->number);
+	jout_bool(j, "viable", rec->viable);
+	jout_string(j, "vfio_node", rec->vfio_node);
+	jout_bool(j, "vfio_node_present", rec->vfio_node_present);
+	jout_open_array(j, "holders");
+	for (size_t i = 0; i < rec->n_holders; i++) {
+		jout_open_object(j, NULL);
+		jout_int(j, "pid", rec->holders[i].pid);
+		jout_string(j, "comm", rec->holders[i].comm);
+		jout_close_object(j);
+	}
+	jout_close_array(j);
+	jout_open_array(j, "devices");
+	for (size_t i = 0; i < rec->n_members; i++) {
+		const struct member_record *m = &rec->members[i];
 
-	printf("group %s: %s", get_string(o, "group"),
-	       json_object_get_boolean(json_object_object_get(o, "viable"))
-		       ? "viable" : "not viable");
-	if (json_object_get_boolean(json_object_object_get(o, "vfio_node_present")))
-		printf(", %s", get_string(o, "vfio_node"));
-	for (size_t i = 0; i < n_holders; i++) {
-		json_object *h = json_object_array_get_idx(holders, i);
+		jout_open_object(j, NULL);
+		jout_string(j, "kind", m->kind);
+		jout_string(j, "address", m->address);
+		jout_string(j, "driver", m->driver);
+		jout_bool(j, "ok", m->ok);
+		jout_string(j, "reason", m->reason);
+		jout_close_object(j);
+	}
+	jout_close_array(j);
+	jout_open_array(j, "warnings");
+	for (size_t i = 0; i < rec->n_warnings; i++)
+		jout_string(j, NULL, rec->warnings[i]);
+	jout_close_array(j);
+	jout_close_object(j);
+}
 
-		printf("%s%s (pid %s)", i ? ", " : "; in use by ", get_string(h, "comm"),
-		       get_string(h, "pid"));
+void group_record_text(const struct group_record *rec)
+{
+	printf("group %u: %s", rec->number, rec->viable ? "viable" : "not viable");
+	if (rec->vfio_node_present)
+		printf(", %s", rec->vfio_node);
+	for (size_t i = 0; i < rec->n_holders; i++) {
+		fputs(i ? ", " : "; in use by ", stdout);
+		print_utf8(rec->holders[i].comm);
+		printf(" (pid %d)", rec->holders[i].pid);
 	}
 	putchar('\n');
-	for (size_t i = 0; i < json_object_array_length(devices); i++) {
-		json_object *d = json_object_array_get_idx(devices, i);
-		bool ok = json_object_get_boolean(json_object_object_get(d, "ok"));
+	for (size_t i = 0; i < rec->n_members; i++) {
+		const struct member_record *m = &rec->members[i];
 
-		printf("  %-36s %-5s %-14s %s\n", get_string(d, "address"),
-		       get_string(d, "kind"), or_dash(get_string(d, "driver")),
-		       ok ? "ok" : get_string(d, "reason"));
+		printf("  %-36s %-5s %-14s ", m->address, m->kind, or_dash(m->driver));
+		print_utf8(m->ok ? "ok" : m->reason ? m->reason : "(null)");
+		putchar('\n');
 	}
-	for (size_t i = 0; i < json_object_array_length(warnings); i++)
-		printf("  warning: %s\n",
-		       json_object_get_string(json_object_array_get_idx(warnings, i)));
-}
-
-static int print_groups(struct cli *cli, json_object *array)
-{
-	if (cli->json)
-		return json_print(cli, array);
-	for (size_t i = 0; !cli->quiet && i < json_object_array_length(array); i++)
-		group_print_text(json_object_array_get_idx(array, i));
-	json_object_put(array);
-	return EXIT_OK;
+	for (size_t i = 0; i < rec->n_warnings; i++) {
+		fputs("  warning: ", stdout);
+		print_utf8(rec->warnings[i]);
+		putchar('\n');
+	}
 }
 
 static int find_group(struct cli *cli, unsigned int number, struct vmdev_group **group)
@@ -219,34 +153,39 @@ static int find_group(struct cli *cli, unsigned int number, struct vmdev_group *
 	return 0;
 }
 
-int cmd_groups(struct cli *cli)
+/* The groups named on the command line, each checked before any output. */
+static int find_groups(struct cli *cli, struct vmdev_group **groups)
+{
+	for (int i = 0; i < cli->n_args; i++) {
+		unsigned int number;
+		int r;
+
+		if (vmdev_parse_group(cli->args[i], &number) < 0)
+			return fail_usage("invalid IOMMU group '%s' (expected 0 to 2147483647)",
+					  shown(cli->args[i]));
+		r = find_group(cli, number, &groups[i]);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int run_groups(struct cli *cli, const void *options)
 {
 	struct vmdev_group **groups = NULL, *group;
 	struct jout j;
-	bool viable;
-	int r = 0;
+	bool listed = false;
+	int r;
 
 	if (cli->n_args) {
 		groups = calloc((size_t)cli->n_args, sizeof(*groups));
 		if (!groups)
 			return fail(-ENOMEM, "groups");
 	}
-	for (int i = 0; i < cli->n_args && !r; i++) {
-		unsigned int number;
-
-		if (vmdev_parse_group(cli->args[i], &number) < 0)
-			r = fail_usage("invalid IOMMU group '%s' (expected 0 to 2147483647)",
-				       shown(cli->args[i]));
-		else
-			r = find_group(cli, number, &groups[i]);
-	}
-	if (r) {
+	r = find_groups(cli, groups);
+	if (r || cli->quiet) {
 		free(groups);
 		return r;
-	}
-	if (cli->quiet) {
-		free(groups);
-		return EXIT_OK;
 	}
 	/* each group is printed as it is judged: memory does not grow with them */
 	jout_buffer(stdout);
@@ -254,18 +193,21 @@ int cmd_groups(struct cli *cli)
 		jout_begin(&j, stdout);
 	group = cli->n_args ? groups[0] : vmdev_group_get_first(cli->ctx);
 	for (int i = 0; group;) {
-		json_object *o = group_to_json(group, &viable, &r);
+		struct group_record rec;
 
-		if (!o && r != -ENOENT) {
-			r = fail(r, "cannot read IOMMU group %u", vmdev_group_get_number(group));
+		r = group_record_read(group, &rec);
+		if (r < 0 && r != -ENOENT) {
+			r = fail(r, "cannot read IOMMU group %u", rec.number);
+			group_record_free(&rec);
 			break;
 		}
 		/* a group that vanished while listed is left out */
-		if (o && cli->json)
-			jout_value(&j, NULL, o);
-		else if (o)
-			group_print_text(o);
-		json_object_put(o);
+		if (r == 0 && cli->json)
+			group_record_json(&j, &rec);
+		else if (r == 0)
+			group_record_text(&rec);
+		listed |= r == 0;
+		group_record_free(&rec);
 		r = 0;
 		if (cli->n_args)
 			group = ++i < cli->n_args ? groups[i] : NULL;
@@ -274,9 +216,18 @@ int cmd_groups(struct cli *cli)
 	}
 	if (cli->json)
 		jout_end(&j);
+	else if (!r && !listed && !cli->n_args && !vmdev_group_get_first(cli->ctx))
+		hint_no_iommu_groups();
 	free(groups);
 	return r;
 }
+
+const struct command cmd_groups = {
+	.name = "groups",
+	.usage = "groups [GROUP...]",
+	.summary = "IOMMU groups, their members and viability",
+	.run = run_groups,
+};
 
 /* The group a check target (group number, PCI address or mdev UUID) is in. */
 static int resolve_target(struct cli *cli, const char *target, struct vmdev_group **group)
@@ -321,52 +272,72 @@ static int resolve_target(struct cli *cli, const char *target, struct vmdev_grou
 			  shown(target));
 }
 
-int cmd_check(struct cli *cli)
+/* Each group once, in the order of the targets that name it. */
+static int resolve_targets(struct cli *cli, struct vmdev_group **groups, size_t *n)
+{
+	for (int i = 0; i < cli->n_args; i++) {
+		struct vmdev_group *group;
+		bool seen = false;
+		int r = resolve_target(cli, cli->args[i], &group);
+
+		if (r)
+			return r;
+		for (size_t k = 0; k < *n; k++)
+			seen |= groups[k] == group;
+		if (!seen)
+			groups[(*n)++] = group;
+	}
+	return 0;
+}
+
+/* Every verdict is made before any is printed: an error prints none. */
+static int run_check(struct cli *cli, const void *options)
 {
 	struct vmdev_group **groups;
-	json_object *array;
-	size_t n = 0;
+	struct group_record *recs = NULL;
+	size_t n = 0, n_recs = 0;
 	bool all_viable = true;
-	int r = 0;
+	struct jout j;
+	int r;
 
 	if (cli->n_args == 0)
 		return fail_usage("check needs a target: a PCI address, an mdev UUID or a group number");
 	groups = calloc((size_t)cli->n_args, sizeof(*groups));
 	if (!groups)
 		return fail(-ENOMEM, "check");
-	for (int i = 0; i < cli->n_args && !r; i++) {
-		struct vmdev_group *group;
-		bool seen = false;
-
-		r = resolve_target(cli, cli->args[i], &group);
-		for (size_t j = 0; !r && j < n; j++)
-			seen |= groups[j] == group;
-		if (!r && !seen)
-			groups[n++] = group;
+	r = resolve_targets(cli, groups, &n);
+	if (!r && !(recs = calloc(n, sizeof(*recs))))
+		r = fail(-ENOMEM, "check");
+	for (size_t i = 0; i < n && !r; i++, n_recs++) {
+		r = group_record_read(groups[i], &recs[i]);
+		if (r < 0)
+			r = fail(r, "cannot read IOMMU group %u", recs[i].number);
+		all_viable &= recs[i].viable;
 	}
-	if (r) {
-		free(groups);
-		return r;
-	}
-	array = json_object_new_array();
-	for (size_t i = 0; i < n && !r; i++) {
-		json_object *o;
-		bool viable;
-
-		o = group_to_json(groups[i], &viable, &r);
-		if (!o) {
-			r = fail(r, "cannot read IOMMU group %u", vmdev_group_get_number(groups[i]));
-			break;
+	if (!r && !cli->quiet) {
+		if (cli->json)
+			jout_begin(&j, stdout);
+		for (size_t i = 0; i < n; i++) {
+			if (cli->json)
+				group_record_json(&j, &recs[i]);
+			else
+				group_record_text(&recs[i]);
 		}
-		json_object_array_add(array, o);
-		all_viable &= viable;
+		if (cli->json)
+			jout_end(&j);
 	}
-	if (r) {
-		free(groups);
-		json_object_put(array);
-		return r;
-	}
+	for (size_t i = 0; i < n_recs; i++)
+		group_record_free(&recs[i]);
+	free(recs);
 	free(groups);
-	print_groups(cli, array);
+	if (r)
+		return r;
 	return all_viable ? EXIT_OK : EXIT_FAILED;
 }
+
+const struct command cmd_check = {
+	.name = "check",
+	.usage = "check TARGET...",
+	.summary = "exit 0 iff every group of the targets (address, UUID, group) is viable",
+	.run = run_check,
+};

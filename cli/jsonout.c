@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Streaming JSON output in json-c's pretty format: see jsonout.h. */
+/* The JSON writer: see jsonout.h. */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -322,41 +322,48 @@ void jout_bool(struct jout *j, const char *key, bool value)
 		PUT_LITERAL(j, "false");
 }
 
-void jout_value(struct jout *j, const char *key, json_object *value)
+void jout_hex(struct jout *j, const char *key, unsigned int value, int width)
 {
-	switch (value ? json_object_get_type(value) : json_type_null) {
-	case json_type_null:
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%0*x", width, value);
+	jout_string(j, key, buf);
+}
+
+void jout_int_or_null(struct jout *j, const char *key, long long value)
+{
+	if (value >= 0)
+		jout_int(j, key, value);
+	else
 		jout_null(j, key);
-		break;
-	case json_type_boolean:
-		jout_bool(j, key, json_object_get_boolean(value));
-		break;
-	case json_type_int:
-		jout_int(j, key, (long long)json_object_get_int64(value));
-		break;
-	case json_type_string:
-		jout_string(j, key, json_object_get_string(value));
-		break;
-	case json_type_object: {
-		jout_open_object(j, key);
-		json_object_object_foreach(value, k, v)
-			jout_value(j, k, v);
-		jout_close_object(j);
-		break;
-	}
-	case json_type_array:
-		jout_open_array(j, key);
-		for (size_t i = 0; i < json_object_array_length(value); i++)
-			jout_value(j, NULL, json_object_array_get_idx(value, i));
-		jout_close_array(j);
-		break;
-	default: /* doubles: not in our schemas; json-c's own text */
-		member(j, key);
-		{
-			const char *text = json_object_to_json_string_ext(value,
-						JSON_C_TO_STRING_PLAIN);
-			put(j, text, strlen(text));
-		}
-		break;
-	}
+}
+
+void jout_line_begin(struct jout *j, FILE *f)
+{
+	j->f = f;
+	j->depth = 0;
+	j->had[0] = false;
+	j->len = 0;
+	PUT_LITERAL(j, "{");
+}
+
+void jout_line_string(struct jout *j, const char *key, const char *value)
+{
+	if (j->had[0])
+		PUT_LITERAL(j, ",");
+	j->had[0] = true;
+	PUT_LITERAL(j, " ");
+	put_string(j, key);
+	PUT_LITERAL(j, ": ");
+	if (value)
+		put_string(j, value);
+	else
+		PUT_LITERAL(j, "null");
+}
+
+int jout_line_end(struct jout *j)
+{
+	PUT_LITERAL(j, " }\n");
+	jout_flush(j);
+	return fflush(j->f);
 }

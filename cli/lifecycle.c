@@ -5,10 +5,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmdevctl.h"
+#include "mdevs.h"
+#include "refusals.h"
 
-int cmd_create(struct cli *cli)
+struct create_options {
+	const char *parent, *type;
+	char uuid[VMDEV_UUID_LEN];
+};
+
+static const struct command_option create_options[] = {
+	NAME_OPTION("parent", 'p', "parent name", struct create_options, parent),
+	NAME_OPTION("type", 't', "type name", struct create_options, type),
+	UUID_OPTION("uuid", 'u', struct create_options, uuid),
+	END_OPTIONS,
+};
+
+struct remove_options {
+	char uuid[VMDEV_UUID_LEN];
+};
+
+static const struct command_option remove_options[] = {
+	UUID_OPTION("uuid", 'u', struct remove_options, uuid),
+	END_OPTIONS,
+};
+
+
+static int run_create(struct cli *cli, const void *options)
 {
+	const struct create_options *o = options;
+	const char *given = *o->uuid ? o->uuid : NULL;
 	struct vmdev_parent *parent;
 	struct vmdev_type *type;
 	struct vmdev_mdev *mdev = NULL;
@@ -16,25 +41,26 @@ int cmd_create(struct cli *cli)
 	unsigned int left = 0;
 	int r;
 
-	if (cli->n_args > 0)
-		return fail_usage("create takes no argument '%s' (see vmdevctl help create)",
-				  shown(cli->args[0]));
-	if (!cli->parent || !cli->type)
+	r = no_arguments(cli, "create");
+	if (r)
+		return r;
+	if (!o->parent || !o->type)
 		return fail_usage("create needs -p PARENT and -t TYPE (see vmdevctl types)");
-	r = vmdev_parent_find(cli->ctx, cli->parent, &parent);
+	r = vmdev_parent_find(cli->ctx, o->parent, &parent);
 	if (r == -ENOENT) {
-		fail(0, "no mdev parent '%s' (see vmdevctl parents)", shown(cli->parent));
+		fail(0, "no mdev parent '%s' (see vmdevctl parents)", shown(o->parent));
 		return EXIT_NOT_FOUND;
 	}
 	if (r < 0)
 		return fail(r, "cannot read mdev parents");
-	if (vmdev_type_find(parent, cli->type, &type) < 0) {
-		fail(0, "no mdev type '%s' on %s (see vmdevctl types -p %s)", shown(cli->type),
-		     shown(cli->parent), shown(cli->parent));
+	if (vmdev_type_find(parent, o->type, &type) < 0) {
+		fail(0, "no mdev type '%s' on %s (see vmdevctl types -p %s)", shown(o->type),
+		     shown(o->parent), shown(o->parent));
 		return EXIT_NOT_FOUND;
 	}
-	r = vmdev_mdev_create(type, cli->uuid, &mdev);
-	uuid = mdev ? vmdev_mdev_get_uuid(mdev) : "(unknown)";
+	/* the new mdev comes back in the library's model, as list shows it */
+	r = vmdev_mdev_create(type, given, &mdev);
+	uuid = mdev ? vmdev_mdev_get_uuid(mdev) : given ? given : "(unknown)";
 	switch (r) {
 	case 0:
 		break;
@@ -45,50 +71,56 @@ int cmd_create(struct cli *cli)
 		if (vmdev_type_get_instance_drift(type, &drift, &left, &existing) == 0 &&
 		    existing > 0 && left > 0) {
 			fail(0, "cannot create mdev on %s/%s: available_instances says %u but %u mdev%s exist%s: the driver miscounts; remove it first (vmdevctl list -t %s)",
-			     cli->parent, cli->type, left, existing, existing == 1 ? "" : "s",
-			     existing == 1 ? "s" : "", cli->type);
+			     o->parent, o->type, left, existing, existing == 1 ? "" : "s",
+			     existing == 1 ? "s" : "", o->type);
 			return EXIT_BUSY;
 		}
 	}
 		vmdev_type_get_available_instances(type, &left);
 		fail(0, "cannot create mdev on %s/%s: no available instances (%u left; remove one first)",
-		     cli->parent, cli->type, left);
+		     o->parent, o->type, left);
 		return EXIT_BUSY;
 	case -EEXIST:
-		if (cli->uuid)
+		if (given)
 			fail(0, "cannot create mdev %s: an mdev with that UUID exists (see vmdevctl list -u %s)",
-			     cli->uuid, cli->uuid);
+			     given, given);
 		else
 			fail(0, "cannot create mdev on %s/%s: the generated UUID is taken; try again",
-			     cli->parent, cli->type);
+			     o->parent, o->type);
 		return EXIT_BUSY;
 	case -ETIMEDOUT:
 		fail(0, "cannot create mdev on %s/%s: not ready after %u ms; nothing of it is left (raise --timeout?)",
-		     cli->parent, cli->type, vmdev_get_timeout_ms(cli->ctx));
+		     o->parent, o->type, vmdev_get_timeout_ms(cli->ctx));
 		return EXIT_FAILED;
 	case -ENOTRECOVERABLE:
 		fail(0, "cannot create mdev on %s/%s: not ready after %u ms, and removing it failed: it is left at /sys/bus/mdev/devices/%s (vmdevctl remove %s)",
-		     cli->parent, cli->type, vmdev_get_timeout_ms(cli->ctx), uuid, uuid);
+		     o->parent, o->type, vmdev_get_timeout_ms(cli->ctx), uuid, uuid);
 		return EXIT_FAILED;
 	default:
-		return fail(r, "cannot create mdev on %s/%s", cli->parent, cli->type);
+		return fail(r, "cannot create mdev on %s/%s", o->parent, o->type);
 	}
-	if (cli->dry_run)
+	if (cli->dry_run || cli->quiet)
 		return EXIT_OK;
-	if (!cli->json) {
-		if (!cli->quiet)
-			puts(uuid);
-		return EXIT_OK;
-	}
-	/* print it as list does: it is in the model already */
-	memcpy(cli->uuid_buf, uuid, VMDEV_UUID_LEN);
-	cli->uuid = cli->uuid_buf;
-	return cmd_list(cli);
+	if (cli->json)
+		mdev_json_document(mdev);
+	else
+		puts(uuid);
+	return EXIT_OK;
 }
 
-int cmd_remove(struct cli *cli)
+const struct command cmd_create = {
+	.name = "create",
+	.usage = "create -p PARENT -t TYPE [-u UUID]",
+	.summary = "create an mdev, print its UUID once it is ready",
+	.options = create_options,
+	.options_size = sizeof(struct create_options),
+	.run = run_create,
+};
+
+static int run_remove(struct cli *cli, const void *options)
 {
-	int n = cli->n_args + (cli->uuid ? 1 : 0);
+	const struct remove_options *o = options;
+	int n = cli->n_args + (*o->uuid ? 1 : 0);
 	struct vmdev_mdev **mdevs;
 	int r = 0;
 
@@ -99,10 +131,8 @@ int cmd_remove(struct cli *cli)
 		return fail(-ENOMEM, "remove");
 	/* every UUID is checked, and every mdev found and free, before any write */
 	for (int i = 0; i < n && !r; i++) {
-		const char *text = i < cli->n_args ? cli->args[i] : cli->uuid;
+		const char *text = i < cli->n_args ? cli->args[i] : o->uuid;
 		char uuid[VMDEV_UUID_LEN];
-		struct vmdev_refusal *refusal = NULL;
-		char *detail = NULL;
 
 		if (vmdev_parse_uuid(text, uuid) < 0) {
 			r = fail_usage("invalid UUID '%s' (expected 8-4-4-4-12 hex digits)", shown(text));
@@ -121,23 +151,13 @@ int cmd_remove(struct cli *cli)
 			r = EXIT_NOT_FOUND;
 			break;
 		}
-		r = vmdev_mdev_check_remove(mdevs[i], &refusal);
-		if (r < 0) {
-			r = fail(r, "cannot remove mdev %s", uuid);
-		} else if (refusal) {
-			detail = refusal_text(refusal, NULL, NULL);
-			vmdev_refusal_free(refusal);
-			fail(0, "cannot remove mdev %s: it is in use by %s; stop that first",
-			     uuid, detail);
-			r = EXIT_BUSY;
-		}
-		free(detail);
+		r = check_remove(mdevs[i]);
 	}
 	for (int i = 0; i < n && !r; i++) {
 		char uuid[VMDEV_UUID_LEN];
 		int e;
 
-		/* a removed mdev leaves the model: keep its name for the message */
+		/* a removed mdev leaves the model: keep its name for a message */
 		memcpy(uuid, vmdev_mdev_get_uuid(mdevs[i]), sizeof(uuid));
 		e = vmdev_mdev_remove(mdevs[i]);
 		if (e == -ETIMEDOUT)
@@ -149,3 +169,12 @@ int cmd_remove(struct cli *cli)
 	free(mdevs);
 	return r;
 }
+
+const struct command cmd_remove = {
+	.name = "remove",
+	.usage = "remove UUID... | -u UUID",
+	.summary = "remove mdevs, return once they are gone",
+	.options = remove_options,
+	.options_size = sizeof(struct remove_options),
+	.run = run_remove,
+};

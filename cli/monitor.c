@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "jsonout.h"
 #include "vmdevctl.h"
 
 static volatile sig_atomic_t stop;
@@ -41,18 +42,18 @@ static void print_event(struct cli *cli, struct vmdev_event *e)
 
 	format_time(vmdev_event_get_time_usec(e), when, sizeof(when));
 	if (cli->json) {
-		json_object *o = json_object_new_object();
+		struct jout j;
 
-		json_add_string(o, "time", when);
-		json_add_string(o, "event", action_name(vmdev_event_get_action(e)));
-		json_add_string(o, "kind", kind);
-		json_add_string(o, "id", vmdev_event_get_id(e));
-		json_add_string(o, "parent", vmdev_event_get_parent(e));
-		json_add_string(o, "type", vmdev_event_get_type(e));
-		json_add_string(o, "driver", vmdev_event_get_driver(e));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		/* one object a line, flushed: a reader sees each event as it comes */
+		jout_line_begin(&j, stdout);
+		jout_line_string(&j, "time", when);
+		jout_line_string(&j, "event", action_name(vmdev_event_get_action(e)));
+		jout_line_string(&j, "kind", kind);
+		jout_line_string(&j, "id", vmdev_event_get_id(e));
+		jout_line_string(&j, "parent", vmdev_event_get_parent(e));
+		jout_line_string(&j, "type", vmdev_event_get_type(e));
+		jout_line_string(&j, "driver", vmdev_event_get_driver(e));
+		jout_line_end(&j);
 	} else {
 		printf("%s %-6s %-4s %s", when, action_name(vmdev_event_get_action(e)), kind,
 		       vmdev_event_get_id(e));
@@ -65,7 +66,7 @@ static void print_event(struct cli *cli, struct vmdev_event *e)
 	fflush(stdout);
 }
 
-int cmd_monitor(struct cli *cli)
+static int run_monitor(struct cli *cli, const void *options)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct vmdev_monitor *monitor;
@@ -112,3 +113,10 @@ int cmd_monitor(struct cli *cli)
 	vmdev_monitor_unref(monitor);
 	return r;
 }
+
+const struct command cmd_monitor = {
+	.name = "monitor",
+	.usage = "monitor",
+	.summary = "print mdev and PCI driver events until SIGINT or SIGTERM",
+	.run = run_monitor,
+};

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonout.h"
 #include "vmdevctl.h"
 
 struct qemu_arg {
@@ -96,7 +97,25 @@ static int qemu_arg_pci(struct cli *cli, const char *address, struct qemu_arg *o
 	return 0;
 }
 
-int cmd_qemu_args(struct cli *cli)
+static void print_json(const struct qemu_arg *args, int n)
+{
+	struct jout j;
+
+	jout_begin(&j, stdout);
+	for (int i = 0; i < n; i++) {
+		jout_open_object(&j, NULL);
+		jout_string(&j, "id", args[i].id);
+		jout_string(&j, "kind", args[i].kind);
+		jout_open_array(&j, "args");
+		jout_string(&j, NULL, "-device");
+		jout_string(&j, NULL, args[i].value);
+		jout_close_array(&j);
+		jout_close_object(&j);
+	}
+	jout_end(&j);
+}
+
+static int run_qemu_args(struct cli *cli, const void *options)
 {
 	struct qemu_arg *args;
 	int r = 0;
@@ -122,27 +141,21 @@ int cmd_qemu_args(struct cli *cli)
 			r = qemu_arg_pci(cli, args[i].id, &args[i]);
 	}
 	if (!r && !cli->quiet) {
-		if (cli->json) {
-			json_object *array = json_object_new_array();
-
-			for (int i = 0; i < cli->n_args; i++) {
-				json_object *o = json_object_new_object(), *a = json_object_new_array();
-
-				json_add_string(o, "id", args[i].id);
-				json_add_string(o, "kind", args[i].kind);
-				json_object_array_add(a, json_object_new_string("-device"));
-				json_object_array_add(a, json_string(args[i].value));
-				json_object_object_add(o, "args", a);
-				json_object_array_add(array, o);
-			}
-			r = json_print(cli, array);
-		} else {
+		if (cli->json)
+			print_json(args, cli->n_args);
+		else
 			for (int i = 0; i < cli->n_args; i++)
 				printf("-device %s\n", args[i].value);
-		}
 	}
 	for (int i = 0; i < cli->n_args; i++)
 		free(args[i].value);
 	free(args);
 	return r;
 }
+
+const struct command cmd_qemu_args = {
+	.name = "qemu-args",
+	.usage = "qemu-args UUID|ADDRESS...",
+	.summary = "print the QEMU -device option that assigns each device",
+	.run = run_qemu_args,
+};

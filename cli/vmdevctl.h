@@ -5,7 +5,8 @@
 #define VMDEVCTL_H
 
 #include <stdbool.h>
-#include <json-c/json.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include <libvmdev.h>
 
@@ -20,67 +21,93 @@ enum exit_code {
 	EXIT_BUSY = 5,
 };
 
-/* Options common to all commands, and the parsed command options. */
+/* What every command gets: the context, the global options and the
+ * positional arguments after the command. */
 struct cli {
 	struct vmdev_ctx *ctx;
 	bool json, quiet, dry_run;
-	int verbose;
-	const char *parent, *type, *uuid, *driver, *group;
-	bool group_flag, new_id, force, no_probe;
-	char uuid_buf[VMDEV_UUID_LEN];
-	unsigned int group_number;
-	char **args; /* positional arguments after the command */
+	char **args;
 	int n_args;
 };
 
-struct command {
-	const char *name;
-	int (*run)(struct cli *cli);
-	const char *options; /* short letters of the command's own options */
-	const char *usage;
-	const char *summary;
+/*
+ * A command's own options: each command file declares a struct for their
+ * values and a table of them; options.c parses them into that struct and
+ * checks each value as it comes (invalid input is exit 2 before anything
+ * is read). A letter means the same option in every command that has it.
+ */
+enum option_kind {
+	OPTION_FLAG,  /* bool */
+	OPTION_NAME,  /* const char *, a name that becomes part of a path */
+	OPTION_UUID,  /* char[VMDEV_UUID_LEN], lower case; "" when not given */
+	OPTION_GROUP, /* struct group_option */
 };
 
-/* commands */
-int cmd_list(struct cli *cli);
-int cmd_types(struct cli *cli);
-int cmd_parents(struct cli *cli);
-int cmd_devices(struct cli *cli);
-int cmd_groups(struct cli *cli);
-int cmd_check(struct cli *cli);
-int cmd_create(struct cli *cli);
-int cmd_remove(struct cli *cli);
-int cmd_bind(struct cli *cli);
-int cmd_unbind(struct cli *cli);
-int cmd_monitor(struct cli *cli);
-int cmd_qemu_args(struct cli *cli);
+struct group_option {
+	bool given;
+	unsigned int number;
+};
 
-/* output.c */
+struct command_option {
+	const char *name;  /* --name */
+	char letter;       /* -l, or 0 for a long-only option */
+	enum option_kind kind;
+	const char *what;  /* OPTION_NAME: the kind of name, for errors */
+	size_t offset;     /* where the value goes in the command's struct */
+};
+
+/* offsetof(TYPE, FIELD), refused at compile time unless FIELD is a CTYPE */
+#define OPTION_FIELD(type, field, ctype)                                         \
+	(offsetof(type, field) +                                                 \
+	 0 * sizeof(char[__builtin_types_compatible_p(__typeof__(((type *)0)->field), \
+						      ctype) ? 1 : -1]))
+#define FLAG_OPTION(name, letter, type, field) \
+	{ name, letter, OPTION_FLAG, NULL, OPTION_FIELD(type, field, bool) }
+#define NAME_OPTION(name, letter, what, type, field) \
+	{ name, letter, OPTION_NAME, what, OPTION_FIELD(type, field, const char *) }
+#define UUID_OPTION(name, letter, type, field) \
+	{ name, letter, OPTION_UUID, NULL, OPTION_FIELD(type, field, char[VMDEV_UUID_LEN]) }
+#define GROUP_OPTION(name, letter, type, field) \
+	{ name, letter, OPTION_GROUP, NULL, OPTION_FIELD(type, field, struct group_option) }
+#define END_OPTIONS { NULL, 0, 0, NULL, 0 }
+
+struct command {
+	const char *name;
+	const char *usage;
+	const char *summary;
+	const struct command_option *options; /* NULL, or ends with END_OPTIONS */
+	size_t options_size;                  /* of the struct they are parsed into */
+	int (*run)(struct cli *cli, const void *options);
+};
+
+/* the commands, in the order help lists them (vmdevctl.c) */
+extern const struct command *const commands[];
+extern const size_t n_commands;
+const struct command *find_command(const char *name);
+
+extern const struct command cmd_list, cmd_types, cmd_parents, cmd_devices, cmd_groups,
+	cmd_check, cmd_create, cmd_remove, cmd_bind, cmd_unbind, cmd_monitor, cmd_qemu_args;
+
+/* errors.c: "vmdevctl: WHAT: WHY" on stderr, and the exit code for it */
 int exit_code_for(int err);
 int fail(int err, const char *format, ...) _printf_(2, 3);
 int fail_usage(const char *format, ...) _printf_(1, 2);
 int fail_code(int code, const char *format, ...) _printf_(2, 3);
-void json_add_string(json_object *obj, const char *key, const char *value);
-void json_add_int(json_object *obj, const char *key, long long value);
-void json_add_bool(json_object *obj, const char *key, bool value);
-void json_add_hex(json_object *obj, const char *key, unsigned int value, int width);
-int json_print(struct cli *cli, json_object *array);
-const char *or_dash(const char *text);
 /* an argument made safe for a one-line error message */
 const char *shown(const char *arg);
-/* UTF-8: the length of the sequence at S (0: not well-formed); a copy of
- * S made valid (NULL when it is already); a JSON string of it */
+/* the usual complaint about positional arguments of a command without any */
+int no_arguments(struct cli *cli, const char *command);
+
+/* utf8.c: the length of the sequence at S (0: not well-formed); a copy of
+ * S made valid (NULL when it is already); S printed valid */
 size_t utf8_length(const unsigned char *s);
 char *utf8_sanitized(const char *s);
-json_object *json_string(const char *s);
+void print_utf8(const char *s);
+const char *or_dash(const char *text);
 
-/* explain.c: the words for the library's structured results */
-char *refusal_text(const struct vmdev_refusal *refusal, struct vmdev_pci *pci,
-		   const char *driver);
-char *warning_text(struct vmdev_group *group, struct vmdev_warning *warning);
-
-/* group.c of the CLI: a group's verdict as JSON and text */
-json_object *group_to_json(struct vmdev_group *group, bool *viable, int *error);
-void group_print_text(json_object *group);
+/* hints.c: a host without what a read command lists, in text mode */
+void hint_no_iommu_groups(void);
+void hint_no_mdev_parents(void);
+void hint_no_mdevs(void);
 
 #endif

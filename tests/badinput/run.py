@@ -76,6 +76,9 @@ def cases(copy, afile):
     c("--timeout without a value", ["list", "--timeout"], 2, ["--timeout needs a value"])
     c("VMDEV_TIMEOUT invalid", ["list"], 2, ["invalid VMDEV_TIMEOUT 'soon'"],
       env={"VMDEV_TIMEOUT": "soon"})
+    c("VMDEV_LOG invalid", ["list"], 2, ["invalid VMDEV_LOG 'dbug'", "err, info, debug"],
+      env={"VMDEV_LOG": "dbug"})
+    c("VMDEV_LOG out of range", ["list"], 2, ["invalid VMDEV_LOG '8'"], env={"VMDEV_LOG": "8"})
     # --- help
     c("help for an unknown command", ["help", "frob"], 2, ["unknown command 'frob'"])
     c("help with two commands", ["help", "list", "types"], 2, ["help takes one command"])

@@ -53,6 +53,7 @@ def check_case(vmdevctl, examples, case):
         check_groups(vmdevctl, root, name, live)
         if examples:
             check_examples(examples, root, name, live)
+        check_no_mdevs(vmdevctl, root, name, live)
 
 
 KNOWN_VENDORS = {"8086": "Intel Corporation", "1af4": "Red Hat, Inc.",
@@ -289,6 +290,71 @@ def check_examples(examples, root, name, live):
             f"{name}: examples/check-group {g['group']} exits {want}", err)
 
 
+def check_hint(vmdevctl, root, label, args, needles):
+    """ARGS in text mode print a hint with NEEDLES on stdout and exit 0;
+    with --json they print [] and with -q nothing."""
+    rc, out, err = run([vmdevctl, "--root", root, *args])
+    missing = [n for n in needles if n not in out]
+    result(rc == 0 and err == "" and not missing and 0 < out.count("\n") <= 2,
+           f"{label}: {' '.join(args)} says what the host lacks",
+           f"rc={rc} missing={missing} out={out!r} err={err!r}")
+    rc, out, err = run([vmdevctl, "--root", root, "--json", *args])
+    result(rc == 0 and out == "[\n]\n", f"{label}: {' '.join(args)} --json is []",
+           f"rc={rc} out={out!r} {err}")
+    rc, out, err = run([vmdevctl, "--root", root, "-q", *args])
+    result(rc == 0 and out == "", f"{label}: {' '.join(args)} -q prints nothing",
+           f"rc={rc} out={out!r}")
+
+
+NO_PARENTS = ["no mdev parents", "i915", "vGPU", "vfio_ccw", "vfio_ap", "mtty"]
+
+
+def check_empty_host(vmdevctl):
+    """A host without an IOMMU and without mdev parents: an empty sys/."""
+    with tempfile.TemporaryDirectory(prefix="vmdev-empty-") as root:
+        os.mkdir(os.path.join(root, "sys"))
+        check_hint(vmdevctl, root, "empty host", ["groups"],
+                   ["no IOMMU groups", "intel_iommu=on", "amd_iommu=on", "VT-d", "AMD-Vi"])
+        for cmd in ("list", "parents", "types"):
+            check_hint(vmdevctl, root, "empty host", [cmd], NO_PARENTS)
+        rc, out, err = run([vmdevctl, "--root", root, "devices"])
+        result(rc == 0 and out == "", "empty host: devices prints nothing (no hint)",
+               f"rc={rc} out={out!r}")
+
+
+def check_no_mdevs(vmdevctl, root, name, live):
+    """Parents but no mdevs: list says so and points at types and create;
+    a filter that matches nothing stays silent."""
+    import shutil
+    with tempfile.TemporaryDirectory(prefix="vmdev-nomdevs-") as copy:
+        shutil.copytree(root, copy, symlinks=True, dirs_exist_ok=True)
+        for m in live["list"]:
+            os.unlink(os.path.join(copy, "sys/bus/mdev/devices", m["uuid"]))
+            shutil.rmtree(os.path.join(copy, m["path"].lstrip("/")))
+        for p in live["parents"]:
+            for t in p["types"]:
+                devices = os.path.join(copy, p["path"].lstrip("/"), "mdev_supported_types",
+                                       t, "devices")
+                for entry in os.listdir(devices):
+                    os.unlink(os.path.join(devices, entry))
+        check_hint(vmdevctl, copy, name + " without mdevs", ["list"],
+                   ["no mdevs", "vmdevctl types", "vmdevctl create"])
+        p = live["parents"][0]
+        for args in (["list", "-p", p["parent"]], ["list", "-t", p["types"][0]]):
+            rc, out, err = run([vmdevctl, "--root", copy, *args])
+            result(rc == 0 and out == "" and err == "",
+                   f"{name} without mdevs: {' '.join(args)} matches nothing, prints nothing",
+                   f"rc={rc} out={out!r} err={err!r}")
+    # the recorded tree itself: parents without mdevs are filtered silently
+    used = {m["parent"] for m in live["list"]}
+    for p in live["parents"]:
+        if p["parent"] not in used:
+            rc, out, err = run([vmdevctl, "--root", root, "list", "-p", p["parent"]])
+            result(rc == 0 and out == "", f"{name}: list -p {p['parent']} (no mdevs) prints nothing",
+                   f"rc={rc} out={out!r}")
+            break
+
+
 def main():
     args = sys.argv[1:]
     examples = None
@@ -300,6 +366,7 @@ def main():
     vmdevctl = args[0]
     for case in args[1:]:
         check_case(vmdevctl, examples, case)
+    check_empty_host(vmdevctl)
     return finish()
 
 

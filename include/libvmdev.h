@@ -68,6 +68,9 @@ void *vmdev_get_userdata(struct vmdev_ctx *ctx);
 int vmdev_set_timeout_ms(struct vmdev_ctx *ctx, unsigned int timeout_ms);
 unsigned int vmdev_get_timeout_ms(struct vmdev_ctx *ctx);
 
+void vmdev_set_wait_for_udev(struct vmdev_ctx *ctx, bool wait);
+bool vmdev_get_wait_for_udev(struct vmdev_ctx *ctx);
+
 void vmdev_refresh(struct vmdev_ctx *ctx);
 
 /* ---- writes: every one goes through one function ----------------------- */

@@ -30,6 +30,7 @@ struct vmdev_ctx {
 	int log_priority;
 	void *userdata;
 	unsigned int timeout_ms;
+	bool no_udev_wait; /* run by udevd itself: wait for the kernel only */
 
 	/* the model (model.h): scanned on first use, dropped by vmdev_refresh() */
 	bool pci_scanned;

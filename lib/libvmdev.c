@@ -235,6 +235,30 @@ VMDEV_EXPORT unsigned int vmdev_get_timeout_ms(struct vmdev_ctx *ctx)
 }
 
 /**
+ * vmdev_set_wait_for_udev - whether operations wait for udevd too
+ * @ctx: the context
+ * @wait: true (the default): where udevd runs, a create or bind returns
+ *        once udevd has processed its events (rules applied, /dev/vfio/N
+ *        permissions set); false: once the kernel is done
+ *
+ * A program that udevd itself runs for a device (a RUN key of a rule)
+ * must say false: udevd holds the events of the device's children (the
+ * mdevs it creates) until that program ends, so waiting for them would
+ * wait until the timeout.
+ */
+VMDEV_EXPORT void vmdev_set_wait_for_udev(struct vmdev_ctx *ctx, bool wait)
+{
+	if (ctx)
+		ctx->no_udev_wait = !wait;
+}
+
+/** vmdev_get_wait_for_udev - see vmdev_set_wait_for_udev() */
+VMDEV_EXPORT bool vmdev_get_wait_for_udev(struct vmdev_ctx *ctx)
+{
+	return ctx && !ctx->no_udev_wait;
+}
+
+/**
  * vmdev_refresh - forget the cached topology
  * @ctx: the context
  *

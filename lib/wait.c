@@ -21,7 +21,7 @@
  * event (rules applied, /dev/vfio/N permissions in place). */
 bool udevd_running(struct vmdev_ctx *ctx)
 {
-	return ctx_is_host(ctx) && sysfs_exists(ctx, RUN_UDEV_CONTROL);
+	return !ctx->no_udev_wait && ctx_is_host(ctx) && sysfs_exists(ctx, RUN_UDEV_CONTROL);
 }
 
 /* Open an event source before a write, so that no event is missed. */

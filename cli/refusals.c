@@ -203,7 +203,12 @@ static char *spoil_reason(struct vmdev_group *group, struct vmdev_member *member
 	return r < 0 ? NULL : reason;
 }
 
-/* An mdev without a driver: its group has no /dev/vfio node to hand out. */
+/*
+ * An mdev without a driver: its group has no /dev/vfio node to hand out.
+ * Since 5.16 the mdev bus matches no driver by itself (its driver is
+ * attached once, at create): writing to drivers/DRIVER/bind fails with
+ * ENODEV, so the way back is to create it again.
+ */
 static char *unbound_mdev_reason(struct vmdev_member *member)
 {
 	struct vmdev_mdev *mdev = vmdev_member_get_mdev(member);
@@ -211,12 +216,14 @@ static char *unbound_mdev_reason(struct vmdev_member *member)
 	char *driver = NULL, *reason = NULL;
 	int r;
 
-	if (mdev && vmdev_parent_get_mdev_driver(vmdev_mdev_get_parent(mdev), &driver) == 0)
-		r = asprintf(&reason, "mdev %s has no driver, so its group has no /dev/vfio node: bind it to %s (echo %s > /sys/bus/mdev/drivers/%s/bind)",
-			     uuid, driver, uuid, driver);
-	else
-		r = asprintf(&reason, "mdev %s has no driver, so its group has no /dev/vfio node: bind it to its parent's mdev driver (see /sys/bus/mdev/drivers)",
-			     uuid);
+	if (!mdev)
+		return strdup("it has no driver, so its group has no /dev/vfio node");
+	vmdev_parent_get_mdev_driver(vmdev_mdev_get_parent(mdev), &driver);
+	r = asprintf(&reason, "mdev %s has no driver, so its group has no /dev/vfio node; %s%s%sthe kernel binds an mdev only when it is created: create it again (vmdevctl remove %s; vmdevctl create -p %s -t %s -u %s)",
+		     uuid, driver ? "its driver " : "", driver ? driver : "",
+		     driver ? " let it go and " : "", uuid,
+		     vmdev_parent_get_name(vmdev_mdev_get_parent(mdev)),
+		     vmdev_type_get_id(vmdev_mdev_get_type(mdev)), uuid);
 	free(driver);
 	return r < 0 ? NULL : reason;
 }

@@ -172,8 +172,8 @@ VMDEV_EXPORT int vmdev_driver_has_id_table(struct vmdev_ctx *ctx, const char *dr
  * @driver: receives a new string the caller frees
  *
  * The driver another mdev of @parent is bound to; else the only driver on
- * the mdev bus. Names the driver an unbound mdev needs
- * (VMDEV_VERDICT_MDEV_UNBOUND).
+ * the mdev bus: the driver an unbound mdev (VMDEV_VERDICT_MDEV_UNBOUND) had,
+ * and gets again when created anew (the mdev bus binds only at create).
  *
  * Returns 0, -ENOENT when it cannot be told, or a read's error.
  */

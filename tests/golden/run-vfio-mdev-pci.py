@@ -269,7 +269,8 @@ def check_new_id_peers(vmdevctl, root):
 
 def check_unbound_mdev(vmdevctl, root):
     """An unbound mdev leaves its group without a /dev/vfio node: not viable,
-    with the driver to bind (the one its sibling on the parent uses)."""
+    naming its driver (the one its sibling on the parent uses) and the way
+    back: the mdev bus binds only at create (a bind fails with ENODEV)."""
     import shutil
     u = "0b0c1a7e-0001-4000-8000-000000000001"  # mtty-1, beside an mtty-2 on mtty
     with tempfile.TemporaryDirectory(prefix="vmdev-unbound-") as copy:
@@ -279,8 +280,10 @@ def check_unbound_mdev(vmdevctl, root):
         dev = (data or [{}])[0].get("devices", [{}])[0]
         result(rc == 1 and data and data[0]["viable"] is False and dev.get("ok") is False
                and dev.get("driver") is None
-               and f"echo {u} > /sys/bus/mdev/drivers/mtty/bind" in (dev.get("reason") or ""),
-               "check of an unbound mdev: not viable (exit 1), the reason names the driver to bind",
+               and "its driver mtty let it go" in (dev.get("reason") or "")
+               and f"vmdevctl remove {u}; vmdevctl create -p mtty -t mtty-1 -u {u}"
+               in (dev.get("reason") or ""),
+               "check of an unbound mdev: not viable (exit 1), the reason names its driver and the way back",
                f"rc={rc} {dev} {err}")
         rc, out, err = vm(vmdevctl, copy, "check", u)
         result(rc == 1 and "has no driver, so its group has no /dev/vfio node" in out,

@@ -81,7 +81,12 @@ struct mattr_state {
 static struct class *mattr_class;
 static struct device mattr_parent_dev;
 static struct mdev_parent mattr_parent;
-static atomic_t mattr_avail = ATOMIC_INIT(MATTR_MAX_MDEVS);
+static atomic_t mattr_avail;
+
+/* how many mdevs at most: more for tests that start many at once */
+static unsigned int max_mdevs = MATTR_MAX_MDEVS;
+module_param(max_mdevs, uint, 0444);
+MODULE_PARM_DESC(max_mdevs, "available_instances of mattr-1 (default 8)");
 
 /* every bound mattr mdev, and all their matrices */
 static DEFINE_MUTEX(mattr_lock);
@@ -381,6 +386,9 @@ static int __init mattr_init(void)
 {
 	int ret;
 
+	if (max_mdevs < 1 || max_mdevs > 1024)
+		return -EINVAL;
+	atomic_set(&mattr_avail, max_mdevs);
 	ret = mdev_register_driver(&mattr_driver);
 	if (ret)
 		return ret;

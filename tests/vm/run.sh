@@ -279,6 +279,8 @@ if [ -d "$BUILDDIR" ]; then
 			[ -f "$f" ] && [ -x "$f" ] && head -c4 "$f" | grep -q ELF && bins+=("$f")
 		done
 	done
+	# the udev rule as the build made it (guest/50-definitions.sh installs it)
+	[ -f "$BUILDDIR/udev/60-vmdevctl.rules" ] && cp "$BUILDDIR/udev/60-vmdevctl.rules" "$R/tests/vm/"
 	for f in "$BUILDDIR"/lib/libvmdev.so*; do
 		[ -e "$f" ] || [ -L "$f" ] || continue
 		cp -a "$f" "$R/usr/lib/"

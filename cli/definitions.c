@@ -62,11 +62,11 @@ static void definition_text(struct vmdev_definition *def, bool *header)
 	size_t n = vmdev_definition_get_attr_count(def);
 
 	if (!*header) {
-		printf("%-36s  %-14s %-18s %-6s %s\n", "UUID", "PARENT", "TYPE", "START",
+		printf("%-36s  %-14s %-18s %-7s %s\n", "UUID", "PARENT", "TYPE", "START",
 		       "ACTIVE");
 		*header = true;
 	}
-	printf("%-36s  %-14s %-18s %-6s %s\n", vmdev_definition_get_uuid(def),
+	printf("%-36s  %-14s %-18s %-7s %s\n", vmdev_definition_get_uuid(def),
 	       vmdev_definition_get_parent(def), vmdev_definition_get_type(def),
 	       start_name(vmdev_definition_get_start(def)),
 	       vmdev_definition_is_active(def) ? "yes" : "no");

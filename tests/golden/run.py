@@ -440,7 +440,7 @@ def check_definitions(vmdevctl, root, name, live):
                f"{name}: define --attr: mdevctl's file, attributes in order", repr(file_of("mtty", u)))
         rc, out, err = v("list", "--defined", "-u", u)
         result(rc == 0 and out.splitlines()[1:] == [
-            f"{u}  mtty           mtty-2             auto   no",
+            f"{u}  mtty           mtty-2             auto    no",
             "    assign_adapter=5", "    assign_adapter=6", "    assign.domain=0x1f"],
                f"{name}: list --defined text shows the attributes below", repr(out))
 

@@ -262,6 +262,40 @@ else
 	SKIPS+="no mdev under $ROOT"$'\n'; echo "# skip: no mdev under $ROOT"
 fi
 
+# ---- definitions (on a scratch copy: define writes under /etc) -----------
+for c in define undefine modify start stop autostart; do
+	has "$c among the commands" "$c" vmdevctl ""
+done
+has "--defined among the options of list" --defined vmdevctl list --d
+for o in --attr --auto --jsonfile --parent --type --uuid; do
+	has "$o among the options of define" "$o" vmdevctl define --
+done
+lacks "no --manual for define" --manual vmdevctl define --
+for o in --attr --del-attr --auto --manual --jsonfile --live; do
+	has "$o among the options of modify" "$o" vmdevctl modify --
+done
+lacks "no --type for undefine" --type vmdevctl undefine --
+lacks "no --parent for stop" --parent vmdevctl stop --
+exactly "nothing after --attr" "" vmdevctl modify --attr ""
+if ((${#uuids[@]})); then
+	DEFROOT=$BIN/defroot
+	cp -a "$ROOT" "$DEFROOT"
+	D=(--root "$DEFROOT")
+	d1=0b0c1a7e-c0c0-4000-8000-00000000c0c0
+	"$VMDEVCTL" "${D[@]}" define -u "$d1" -p nowhere -t t-1 --attr a=1 >/dev/null
+	"$VMDEVCTL" "${D[@]}" define -u "${uuids[0]}" >/dev/null
+	exactly "start -u: the defined UUIDs" "$d1 ${uuids[0]}" vmdevctl "${D[@]}" start -u ""
+	exactly "undefine -u: the defined UUIDs" "$d1 ${uuids[0]}" vmdevctl "${D[@]}" undefine -u ""
+	has "modify --uuid=: a defined UUID" "$d1" vmdevctl "${D[@]}" modify --uuid "=" ""
+	exactly "list --defined -u: the defined UUIDs" "$d1 ${uuids[0]}" vmdevctl "${D[@]}" list --defined -u ""
+	has "define -u: the active mdevs" "${uuids[-1]}" vmdevctl "${D[@]}" define -u ""
+	lacks "define -u: not a definition that is not active" "$d1" vmdevctl "${D[@]}" define -u ""
+	has "stop -u: the active mdevs" "${uuids[0]}" vmdevctl "${D[@]}" stop -u ""
+	has "autostart: a parent with definitions" nowhere vmdevctl "${D[@]}" autostart ""
+	has "autostart: the mdev parents" "${parents[0]}" vmdevctl "${D[@]}" autostart ""
+	has "--jsonfile completes files" "$DEFROOT" vmdevctl "${D[@]}" define -p mtty --jsonfile "$BIN/defr"
+fi
+
 skipped=$(grep -c . <<<"${SKIPS:-}")
 if ((STRICT && skipped)); then
 	echo "not ok - a recorded tree must exercise every case"

@@ -27,3 +27,9 @@ void hint_no_mdevs(void)
 	puts("no mdevs: see the types the parents offer (vmdevctl types), then create one "
 	     "(vmdevctl create -p PARENT -t TYPE)");
 }
+
+void hint_no_definitions(void)
+{
+	puts("no definitions in /etc/mdevctl.d: store one with vmdevctl define -p PARENT -t TYPE, "
+	     "or keep a running mdev with vmdevctl define -u UUID");
+}

@@ -102,7 +102,7 @@ static int run_create(struct cli *cli, const void *options)
 	if (cli->dry_run || cli->quiet)
 		return EXIT_OK;
 	if (cli->json)
-		mdev_json_document(mdev);
+		mdev_json_document(mdev, NULL);
 	else
 		puts(uuid);
 	return EXIT_OK;

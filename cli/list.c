@@ -4,17 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "definitions.h"
 #include "mdevs.h"
 
 struct list_options {
 	const char *parent, *type;
 	char uuid[VMDEV_UUID_LEN];
+	bool defined;
 };
 
 static const struct command_option list_options[] = {
 	NAME_OPTION("parent", 'p', "parent name", struct list_options, parent),
 	NAME_OPTION("type", 't', "type name", struct list_options, type),
 	UUID_OPTION("uuid", 'u', struct list_options, uuid),
+	FLAG_OPTION("defined", 0, struct list_options, defined),
 	END_OPTIONS,
 };
 
@@ -59,9 +62,8 @@ HOT void mdev_record_free(struct mdev_record *rec)
 	rec->live_driver = NULL;
 }
 
-HOT void mdev_record_json(struct jout *j, const struct mdev_record *rec)
+HOT void mdev_record_members(struct jout *j, const struct mdev_record *rec)
 {
-	jout_open_object(j, NULL);
 	jout_string(j, "uuid", rec->uuid);
 	jout_string(j, "parent", rec->parent);
 	jout_string(j, "type", rec->type);
@@ -70,17 +72,27 @@ HOT void mdev_record_json(struct jout *j, const struct mdev_record *rec)
 	jout_int_or_null(j, "iommu_group", rec->iommu_group);
 	jout_string(j, "driver", rec->driver);
 	jout_string(j, "path", rec->path);
+}
+
+HOT void mdev_record_json(struct jout *j, const struct mdev_record *rec)
+{
+	jout_open_object(j, NULL);
+	mdev_record_members(j, rec);
 	jout_close_object(j);
 }
 
-void mdev_json_document(struct vmdev_mdev *mdev)
+void mdev_json_document(struct vmdev_mdev *mdev, struct vmdev_definition *def)
 {
 	struct mdev_record rec;
 	struct jout j;
 
 	jout_begin(&j, stdout);
 	mdev_record_read(mdev, true, &rec);
-	mdev_record_json(&j, &rec);
+	jout_open_object(&j, NULL);
+	mdev_record_members(&j, &rec);
+	if (def)
+		definition_attrs_json(&j, def);
+	jout_close_object(&j);
 	mdev_record_free(&rec);
 	jout_end(&j);
 }
@@ -119,6 +131,8 @@ static int run_list(struct cli *cli, const void *options)
 	int r;
 
 	r = no_arguments(cli, "list");
+	if (!r && o->defined)
+		return list_definitions(cli, o->parent, o->type, *o->uuid ? o->uuid : NULL);
 	if (!r)
 		r = mdev_filter_check(cli->ctx, &filter);
 	if (r)
@@ -155,8 +169,8 @@ static int run_list(struct cli *cli, const void *options)
 
 const struct command cmd_list = {
 	.name = "list",
-	.usage = "list [-p PARENT] [-t TYPE] [-u UUID]",
-	.summary = "active mdevs",
+	.usage = "list [--defined] [-p PARENT] [-t TYPE] [-u UUID]",
+	.summary = "active mdevs; with --defined, the definitions",
 	.options = list_options,
 	.options_size = sizeof(struct list_options),
 	.run = run_list,

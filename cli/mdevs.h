@@ -15,7 +15,8 @@ struct mdev_filter {
 int mdev_filter_check(struct vmdev_ctx *ctx, const struct mdev_filter *filter);
 bool mdev_filter_match(const struct mdev_filter *filter, struct vmdev_type *type);
 
-/* list.c: MDEV as the one item of a JSON document, as list shows it */
-void mdev_json_document(struct vmdev_mdev *mdev);
+/* list.c: MDEV as the one item of a JSON document, as list shows it, with
+ * DEF's "attrs" after its keys when DEF is not NULL (start) */
+void mdev_json_document(struct vmdev_mdev *mdev, struct vmdev_definition *def);
 
 #endif

@@ -36,6 +36,7 @@ static const struct option global_options[] = {
 };
 #define N_GLOBAL (sizeof(global_options) / sizeof(global_options[0]))
 #define MAX_OPTIONS 64
+#define ATTR_VALUE_MAX 4094 /* a page, less the newline and the NUL */
 
 /* The options of all commands together, as getopt_long() wants them. */
 struct option_table {
@@ -111,6 +112,37 @@ static const struct command_option *own_option(const struct command *cmd,
 	return NULL;
 }
 
+/* --attr NAME=VALUE, --del-attr NAME[=VALUE]: the name becomes a path below
+ * the mdev, the value is written as one line of a sysfs attribute (a page). */
+static int take_attr(const struct command_option *o, struct list_option *list,
+		     const char *value)
+{
+	const char *eq = strchr(value, '=');
+	char name[256];
+	size_t len = eq ? (size_t)(eq - value) : strlen(value);
+
+	if (list->n == LIST_OPTION_MAX)
+		return fail_usage("option --%s given more than %d times", o->name,
+				  LIST_OPTION_MAX);
+	if (o->kind == OPTION_ATTR && !eq)
+		return fail_usage("--%s '%s' is not NAME=VALUE", o->name, shown(value));
+	if (len == 0 || len >= sizeof(name))
+		return fail_usage("invalid attribute name in --%s '%s'", o->name, shown(value));
+	memcpy(name, value, len);
+	name[len] = '\0';
+	if (vmdev_check_name(name) < 0)
+		return fail_usage("invalid attribute name '%s' in --%s (no '/', not '.' or '..')",
+				  shown(name), o->name);
+	if (eq && strchr(eq + 1, '\n'))
+		return fail_usage("the value of --%s %s is not one line: '%s'", o->name,
+				  shown(name), shown(eq + 1));
+	if (eq && strlen(eq + 1) > ATTR_VALUE_MAX)
+		return fail_usage("the value of --%s %s is over %d bytes (a sysfs attribute takes one page)",
+				  o->name, shown(name), ATTR_VALUE_MAX);
+	list->items[list->n++] = value;
+	return 0;
+}
+
 /* Check a command option's value and store it in the command's struct. */
 static int take_option(const struct command_option *o, void *options, const char *value)
 {
@@ -147,6 +179,16 @@ static int take_option(const struct command_option *o, void *options, const char
 		group->given = true;
 		return 0;
 	}
+	case OPTION_STRING:
+		if (*(const char **)field)
+			break;
+		if (!*value)
+			return fail_usage("option %s needs a file name", option_name(o));
+		*(const char **)field = value;
+		return 0;
+	case OPTION_ATTR:
+	case OPTION_ATTR_NAME:
+		return take_attr(o, (struct list_option *)field, value);
 	}
 	return fail_usage("option %s given twice", option_name(o));
 }

@@ -19,4 +19,22 @@ char *member_reason(struct vmdev_group *group, struct vmdev_member *member,
  * negative errno, with none then. */
 int group_warnings(struct vmdev_group *group, char ***sentences, size_t *count);
 
+/* definition-words.c: definitions, their starts and their attributes */
+
+/* What is wrong with a definition (file or --jsonfile), as a phrase in BUF:
+ * "not JSON at byte 12" */
+void definition_problem_text(char *buf, size_t size, enum vmdev_definition_problem problem,
+			     int errnum, size_t offset, size_t index);
+/* "vmdevctl: PATH: PROBLEM" on stderr for a file that could not be read;
+ * the exit code (1) */
+int say_definition_error(struct vmdev_definition_error *error);
+/* What the kernel's errno means for an attribute write: "the driver
+ * rejected the value" */
+const char *attr_errno_meaning(int err);
+/* Why a start of DEF failed (R, FAILED_ATTR and LEFT as
+ * vmdev_definition_start() gave them), a malloc'd phrase in *TEXT (NULL
+ * when out of memory); returns the exit code. */
+int start_failure_text(struct vmdev_definition *def, int r, size_t failed_attr,
+		       struct vmdev_mdev *left, char **text);
+
 #endif

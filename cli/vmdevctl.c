@@ -12,6 +12,7 @@
 const struct command *const commands[] = {
 	&cmd_list, &cmd_types, &cmd_parents, &cmd_devices, &cmd_groups, &cmd_check,
 	&cmd_create, &cmd_remove, &cmd_bind, &cmd_unbind, &cmd_monitor, &cmd_qemu_args,
+	&cmd_define, &cmd_undefine, &cmd_modify, &cmd_start, &cmd_stop, &cmd_autostart,
 };
 const size_t n_commands = sizeof(commands) / sizeof(commands[0]);
 
@@ -31,13 +32,16 @@ static void log_to_stderr(struct vmdev_ctx *ctx, int priority, const char *file,
 	fputc('\n', stderr);
 }
 
-/* --dry-run: every write and module load the library would make */
+/* --dry-run: every write, module load and file removal the library would
+ * make (a definition file's content comes as compact JSON, one line) */
 static void print_action(struct vmdev_ctx *ctx, enum vmdev_action action,
 			 const char *target, const char *value, void *data)
 {
 	if (action == VMDEV_ACTION_LOAD)
 		printf("load %s\n", target);
-	else if (*value)
+	else if (action == VMDEV_ACTION_REMOVE)
+		printf("remove %s\n", target);
+	else if (value && *value)
 		printf("write %s %s\n", target, value);
 	else
 		printf("write %s\n", target);

@@ -41,6 +41,16 @@ enum option_kind {
 	OPTION_NAME,  /* const char *, a name that becomes part of a path */
 	OPTION_UUID,  /* char[VMDEV_UUID_LEN], lower case; "" when not given */
 	OPTION_GROUP, /* struct group_option */
+	OPTION_STRING, /* const char *, as given (a file name: --jsonfile) */
+	OPTION_ATTR,   /* struct list_option, repeatable: NAME=VALUE each */
+	OPTION_ATTR_NAME, /* struct list_option, repeatable: NAME or NAME=VALUE */
+};
+
+/* A repeatable option's values, in the order given (each checked). */
+#define LIST_OPTION_MAX 256
+struct list_option {
+	const char *items[LIST_OPTION_MAX];
+	size_t n;
 };
 
 struct group_option {
@@ -69,6 +79,10 @@ struct command_option {
 	{ name, letter, OPTION_UUID, NULL, OPTION_FIELD(type, field, char[VMDEV_UUID_LEN]) }
 #define GROUP_OPTION(name, letter, type, field) \
 	{ name, letter, OPTION_GROUP, NULL, OPTION_FIELD(type, field, struct group_option) }
+#define STRING_OPTION(name, letter, type, field) \
+	{ name, letter, OPTION_STRING, NULL, OPTION_FIELD(type, field, const char *) }
+#define ATTR_OPTION(name, kind, type, field) \
+	{ name, 0, kind, NULL, OPTION_FIELD(type, field, struct list_option) }
 #define END_OPTIONS { NULL, 0, 0, NULL, 0 }
 
 struct command {
@@ -86,7 +100,8 @@ extern const size_t n_commands;
 const struct command *find_command(const char *name);
 
 extern const struct command cmd_list, cmd_types, cmd_parents, cmd_devices, cmd_groups,
-	cmd_check, cmd_create, cmd_remove, cmd_bind, cmd_unbind, cmd_monitor, cmd_qemu_args;
+	cmd_check, cmd_create, cmd_remove, cmd_bind, cmd_unbind, cmd_monitor, cmd_qemu_args,
+	cmd_define, cmd_undefine, cmd_modify, cmd_start, cmd_stop, cmd_autostart;
 
 /* errors.c: "vmdevctl: WHAT: WHY" on stderr, and the exit code for it */
 int exit_code_for(int err);
@@ -109,5 +124,6 @@ const char *or_dash(const char *text);
 void hint_no_iommu_groups(void);
 void hint_no_mdev_parents(void);
 void hint_no_mdevs(void);
+void hint_no_definitions(void);
 
 #endif

@@ -483,6 +483,9 @@ int vmdev_definition_delete(struct vmdev_definition *def);
 int vmdev_definition_start(struct vmdev_definition *def, struct vmdev_mdev **mdev,
 			   size_t *failed_attr);
 int vmdev_definition_stop(struct vmdev_definition *def);
+/* one attribute written to a running mdev (modify --live) */
+int vmdev_mdev_write_attr(struct vmdev_mdev *mdev, const char *name,
+			  const char *value);
 
 /* autostart: every "auto" definition of a parent */
 enum vmdev_autostart_action {

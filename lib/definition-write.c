@@ -452,3 +452,41 @@ VMDEV_EXPORT struct vmdev_mdev *vmdev_autostart_get_mdev(struct vmdev_autostart 
 {
 	return result ? result->mdev : NULL;
 }
+
+/* ---- live attributes ------------------------------------------------------ */
+
+/**
+ * vmdev_mdev_write_attr - write one vendor attribute of a running mdev
+ * @mdev: the mdev
+ * @name: the attribute's file name below /sys/bus/mdev/devices/UUID: a
+ *        name as vmdev_check_name() says (dots allowed, no '/', not "."
+ *        or "..")
+ * @value: what is written: one line (no newline); the kernel gets it
+ *         with a newline added, as vmdev_definition_start() writes it
+ *
+ * What `modify --live` does for each added attribute (vfio-ap's
+ * assign_adapter, assign_domain ...). Goes through the one write
+ * function: the action hook sees VMDEV_ACTION_WRITE, and in dry-run mode
+ * that is all that happens. Nothing is undone on failure: a driver that
+ * refuses a value has not taken it.
+ *
+ * Returns 0; -EINVAL for a name that is not a name or a value that is not
+ * one line; -ENOENT when the mdev has no such attribute; or the driver's
+ * error (-EINVAL: it rejected the value, -EBUSY, -ENODEV,
+ * -EADDRNOTAVAIL ...).
+ */
+VMDEV_EXPORT int vmdev_mdev_write_attr(struct vmdev_mdev *mdev, const char *name,
+				       const char *value)
+{
+	char path[PATH_MAX];
+	struct vmdev_ctx *ctx;
+	int r;
+
+	if (!mdev || def_attr_check(name, value) < 0)
+		return -EINVAL;
+	ctx = mdev->ctx;
+	r = format_path(path, sizeof(path), SYS_MDEV_DEVICES "/%s/%s", mdev->uuid, name);
+	if (r < 0)
+		return r;
+	return sysfs_write(ctx, path, value);
+}

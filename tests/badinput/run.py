@@ -27,6 +27,20 @@ from tap import finish, result, tree_digest  # noqa: E402
 # values from the recorded tree (tests/golden/mdev-nonviable)
 U1 = "0b0c1a7e-0001-4000-8000-000000000001"       # an mdev of mtty/mtty-1
 U_NONE = "0b0c1a7e-0009-4000-8000-000000000009"   # well formed, no such mdev
+# definitions seeded into the copy (main()): DEF_U a good one under mtty,
+# ACT_U the definition of the active U1, BAD_U a malformed file under mdpy,
+# DUP_U defined under two parents
+DEF_U = "0b0c1a7e-00d1-4000-8000-0000000000d1"
+BAD_U = "0b0c1a7e-00d2-4000-8000-0000000000d2"
+DUP_U = "0b0c1a7e-00d3-4000-8000-0000000000d3"
+DEFINITIONS = {
+    "mtty/" + DEF_U: '{\n  "mdev_type": "mtty-2",\n  "start": "manual",\n  "attrs": [\n'
+                     '    {\n      "assign_adapter": "5"\n    }\n  ]\n}',
+    "mtty/" + U1: '{\n  "mdev_type": "mtty-1",\n  "start": "auto",\n  "attrs": []\n}',
+    "mdpy/" + BAD_U: '{"mdev_type": "mdpy-vga", "start": ',
+    "mtty/" + DUP_U: '{"mdev_type": "mtty-1", "start": "manual"}',
+    "mbochs/" + DUP_U: '{"mdev_type": "mbochs-small", "start": "manual"}',
+}
 LONG = "x" * 256                                  # NAME_MAX + 1
 LONGER = "y" * 5000
 NEWLINE = "mt\nty"
@@ -36,7 +50,7 @@ BAD_UTF8_LEAD = os.fsdecode(b"\xc3(")
 
 # (description, argv after "vmdevctl --root COPY", exit code, substrings of the
 #  error line; extra environment). ROOT=None: the case gives --root itself.
-def cases(copy, afile):
+def cases(copy, afile, jfile, jbad):
     C = []
 
     def c(desc, args, code, needles, env=None, root=True, xfail=None):
@@ -217,6 +231,108 @@ def cases(copy, afile):
     c("monitor with a positional argument", ["monitor", "now"], 2, ["'now'"])
     c("monitor -p (takes no option)", ["monitor", "-p", "mtty"], 2, ["-p is not for monitor"])
     c("monitor with a control byte argument", ["monitor", "\x07"], 2, ["'\\x07'"])
+    # --- define (persistent mdevs: nothing under /etc may change either)
+    c("define without options", ["define"], 2, ["define needs -p PARENT"])
+    c("define without -t", ["define", "-p", "mtty"], 2, ["-t TYPE"])
+    c("define -p ..", ["define", "-p", "..", "-t", "mtty-1"], 2, ["invalid parent name '..'"])
+    c("define -p a/b", ["define", "-p", "mtty/../x", "-t", "mtty-1"], 2, ["invalid parent name 'mtty/../x'"])
+    c("define -t ../x", ["define", "-p", "mtty", "-t", "../x"], 2, ["invalid type name '../x'"])
+    c("define --attr without =", ["define", "-p", "mtty", "-t", "mtty-1", "--attr", "noequals"], 2,
+      ["--attr 'noequals' is not NAME=VALUE"])
+    c("define --attr a/b=1", ["define", "-p", "mtty", "-t", "mtty-1", "--attr", "a/b=1"], 2,
+      ["invalid attribute name 'a/b'"])
+    c("define --attr ..=1", ["define", "-p", "mtty", "-t", "mtty-1", "--attr", "..=1"], 2,
+      ["invalid attribute name '..'"])
+    c("define --attr .=1", ["define", "-p", "mtty", "-t", "mtty-1", "--attr", ".=1"], 2,
+      ["invalid attribute name '.'"])
+    c("define --attr =1 (no name)", ["define", "-p", "mtty", "-t", "mtty-1", "--attr", "=1"], 2,
+      ["invalid attribute name in --attr '=1'"])
+    c("define --attr with a newline in the value", ["define", "-p", "mtty", "-t", "mtty-1", "--attr", "x=a\nb"], 2,
+      ["not one line", "a\\x0ab"])
+    c("define --attr value over a page", ["define", "-p", "mtty", "-t", "mtty-1", "--attr", "x=" + "v" * 5000], 2,
+      ["over 4094 bytes"])
+    c("define --attr name over NAME_MAX", ["define", "-p", "mtty", "-t", "mtty-1", "--attr", LONG + "=1"], 2,
+      ["invalid attribute name"])
+    c("define --jsonfile with -t", ["define", "-p", "mtty", "--jsonfile", jfile, "-t", "mtty-1"], 2,
+      ["--jsonfile gives the type", "not with -t"])
+    c("define --jsonfile with --attr", ["define", "-p", "mtty", "--jsonfile", jfile, "--attr", "x=1"], 2,
+      ["not with --attr"])
+    c("define --jsonfile with --auto", ["define", "-p", "mtty", "--jsonfile", jfile, "--auto"], 2,
+      ["not with --auto"])
+    c("define --jsonfile missing", ["define", "-p", "mtty", "--jsonfile", copy + "/no-such.json"], 2,
+      ["cannot read --jsonfile", "no-such.json", "No such file"])
+    c("define --jsonfile not JSON", ["define", "-p", "mtty", "--jsonfile", afile], 2,
+      ["--jsonfile", "not JSON at byte 0"])
+    c("define --jsonfile with a bad start", ["define", "-p", "mtty", "--jsonfile", jbad], 2,
+      ['"start" is neither "auto" nor "manual"'])
+    c("define --jsonfile empty name", ["define", "-p", "mtty", "--jsonfile="], 2, ["--jsonfile needs a file name"])
+    c("define --jsonfile twice", ["define", "-p", "mtty", "--jsonfile", jfile, "--jsonfile", jfile], 2,
+      ["--jsonfile given twice"])
+    c("define an existing UUID on the same parent", ["define", "-u", DEF_U, "-p", "mtty", "-t", "mtty-2"], 5,
+      [DEF_U, "exists under mtty"])
+    c("define the UUID of a malformed file on its parent", ["define", "-u", BAD_U, "-p", "mdpy", "-t", "mdpy-vga"], 5,
+      [BAD_U, "exists under mdpy"])
+    c("define -u UUID alone, not active", ["define", "-u", U_NONE], 3, ["no active mdev " + U_NONE, "-p PARENT"])
+    c("define -u active mdev, defined already", ["define", "-u", U1], 5, [U1, "exists under mtty"])
+    c("define a type the parent lacks", ["define", "-p", "mtty", "-t", "mtty-9"], 3, ["no mdev type 'mtty-9' on mtty"])
+    c("define -u malformed", ["define", "-u", "0b0c1a7e", "-p", "mtty", "-t", "mtty-1"], 2, ["invalid UUID '0b0c1a7e'"])
+    c("define with a positional argument", ["define", "-p", "mtty", "-t", "mtty-1", "extra"], 2, ["'extra'"])
+    c("define -d (an option of bind)", ["define", "-p", "mtty", "-t", "mtty-1", "-d", "x"], 2, ["-d is not for define"])
+    c("define --manual (an option of modify)", ["define", "-p", "mtty", "-t", "mtty-1", "--manual"], 2,
+      ["--manual is not for define"])
+    # --- undefine
+    c("undefine without -u", ["undefine"], 2, ["undefine needs -u UUID"])
+    c("undefine an unknown UUID", ["undefine", "-u", U_NONE], 3, ["no definition " + U_NONE])
+    c("undefine under the wrong parent", ["undefine", "-u", DEF_U, "-p", "mdpy"], 3, [DEF_U, "under mdpy"])
+    c("undefine a malformed file names it", ["undefine", "-u", BAD_U], 1,
+      ["/etc/mdevctl.d/mdpy/" + BAD_U, "not JSON at byte"])
+    c("undefine -p ..", ["undefine", "-u", DEF_U, "-p", ".."], 2, ["invalid parent name '..'"])
+    c("undefine -t (not an option of undefine)", ["undefine", "-u", DEF_U, "-t", "mtty-1"], 2, ["-t is not for undefine"])
+    # --- modify
+    c("modify without -u", ["modify", "--auto"], 2, ["modify needs -u UUID"])
+    c("modify without a change", ["modify", "-u", DEF_U], 2, ["modify needs a change"])
+    c("modify --auto --manual", ["modify", "-u", DEF_U, "--auto", "--manual"], 2, ["--auto and --manual"])
+    c("modify --jsonfile with -t", ["modify", "-u", DEF_U, "--jsonfile", jfile, "-t", "mtty-1"], 2, ["not with -t"])
+    c("modify --jsonfile with --del-attr", ["modify", "-u", DEF_U, "--jsonfile", jfile, "--del-attr", "x"], 2,
+      ["not with --del-attr"])
+    c("modify --live with -t", ["modify", "-u", U1, "--live", "-t", "mtty-2"], 2, ["--live cannot change the type"])
+    c("modify --live of an inactive definition", ["modify", "-u", DEF_U, "--live", "--attr", "x=1"], 3,
+      [DEF_U, "not active on mtty/mtty-2"])
+    c("modify an unknown UUID", ["modify", "-u", U_NONE, "--auto"], 3, ["no definition " + U_NONE])
+    c("modify a UUID defined under two parents", ["modify", "-u", DUP_U, "--auto"], 2,
+      ["several parents", "mbochs, mtty", "-p PARENT"])
+    c("modify --del-attr of a missing name", ["modify", "-u", DEF_U, "--del-attr", "nosuch"], 3,
+      ["has no attribute nosuch"])
+    c("modify --del-attr of a missing entry", ["modify", "-u", DEF_U, "--del-attr", "assign_adapter=99"], 3,
+      ["has no attribute entry assign_adapter=99"])
+    c("modify --del-attr a/b", ["modify", "-u", DEF_U, "--del-attr", "a/b"], 2, ["invalid attribute name 'a/b'"])
+    c("modify -t a type the parent lacks", ["modify", "-u", DEF_U, "-t", "mtty-9"], 3, ["no mdev type 'mtty-9'"])
+    c("modify a malformed file names it", ["modify", "-u", BAD_U, "--auto"], 1,
+      ["/etc/mdevctl.d/mdpy/" + BAD_U, "not JSON at byte"])
+    c("modify --attr with a newline", ["modify", "-u", DEF_U, "--attr", "x=1\n2"], 2, ["not one line"])
+    c("modify --jsonfile not JSON", ["modify", "-u", DEF_U, "--jsonfile", afile], 2, ["not JSON at byte 0"])
+    # --- start, stop
+    c("start without -u", ["start"], 2, ["start needs -u UUID"])
+    c("start an unknown UUID", ["start", "-u", U_NONE], 3, ["no definition " + U_NONE])
+    c("start a malformed definition names the file", ["start", "-u", BAD_U], 1,
+      ["/etc/mdevctl.d/mdpy/" + BAD_U, "not JSON at byte"])
+    c("start a UUID defined under two parents", ["start", "-u", DUP_U], 2, ["several parents"])
+    c("start under a parent without it", ["start", "-u", DEF_U, "-p", "nosuch"], 3, ["no definition", "under nosuch"])
+    c("start an active definition", ["start", "-u", U1], 5, [U1, "already active on mtty/mtty-1"])
+    c("start with a positional argument", ["start", DEF_U], 2, ["start takes no argument"])
+    c("start --auto (not an option of start)", ["start", "-u", DEF_U, "--auto"], 2, ["--auto is not for start"])
+    c("stop without -u", ["stop"], 2, ["stop needs -u UUID"])
+    c("stop an unknown UUID", ["stop", "-u", U_NONE], 3, ["no mdev " + U_NONE])
+    c("stop -p (not an option of stop)", ["stop", "-u", U1, "-p", "mtty"], 2, ["-p is not for stop"])
+    # --- autostart, list --defined
+    c("autostart ..", ["autostart", ".."], 2, ["invalid parent name '..'"])
+    c("autostart a/b", ["autostart", "mtty/x"], 2, ["invalid parent name 'mtty/x'"])
+    c("autostart a parent twice", ["autostart", "mtty", "mtty"], 2, ["parent mtty given twice"])
+    c("autostart -u (takes no option)", ["autostart", "-u", U1], 2, ["-u is not for autostart"])
+    c("list --defined -u unknown", ["list", "--defined", "-u", U_NONE], 3, ["no definition " + U_NONE])
+    c("list --defined -u of a malformed file names it", ["list", "--defined", "-u", BAD_U], 1,
+      ["/etc/mdevctl.d/mdpy/" + BAD_U, "not JSON at byte 35"])
+    c("list --defined -p ..", ["list", "--defined", "-p", ".."], 2, ["invalid parent name '..'"])
     return [x for x in C]
 
 
@@ -233,8 +349,19 @@ def main():
         afile = os.path.join(tmp, "a-file")
         with open(afile, "w") as f:
             f.write("not a directory\n")
+        jfile = os.path.join(tmp, "def.json")
+        with open(jfile, "w") as f:
+            f.write('{"mdev_type": "mtty-1", "start": "manual"}')
+        jbad = os.path.join(tmp, "bad-start.json")
+        with open(jbad, "w") as f:
+            f.write('{"mdev_type": "mtty-1", "start": "sometimes"}')
+        for rel, content in DEFINITIONS.items():
+            path = os.path.join(copy, "etc/mdevctl.d", rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(content)
         before = tree_digest(copy)
-        all_cases = cases(copy, afile)
+        all_cases = cases(copy, afile, jfile, jbad)
         base_env = {k: v for k, v in os.environ.items()
                     if k not in ("VMDEV_ROOT", "VMDEV_TIMEOUT", "VMDEV_LOG")}
         for desc, args, code, needles, env, root, xfail in all_cases:

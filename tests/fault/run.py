@@ -241,6 +241,51 @@ def main():
         result(w and w[-2][0].endswith("0000:00:04.1/driver_override") and w[-2][1] == "" and read(root, ov1) == "\n",
                "bind --group, a member's unbind fails: its override is cleared again", f"writes={w}")
 
+        # ---- definitions: a failed save leaves the old file; an unreadable one hides no other
+        def seed(root, defs):
+            for rel, content in defs.items():
+                path = os.path.join(root, "etc/mdevctl.d", rel)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w") as f:
+                    f.write(content)
+
+        D1, D2 = "0b0c1a7e-00f1-4000-8000-0000000000f1", "0b0c1a7e-00f2-4000-8000-0000000000f2"
+        old = '{\n  "mdev_type": "mtty-2",\n  "start": "manual",\n  "attrs": []\n}'
+        for errname, code in (("EIO", 1), ("ENOSPC", 5)):
+            root = e.fresh()
+            seed(root, {"mtty/" + D1: old, "mdpy/" + D2: old.replace("mtty-2", "mdpy-vga")})
+            rc, out, err, _ = e.run(root, ["modify", "-u", D1, "--auto", "--attr", "a=1"],
+                                    f"write:{errname}:1:0:*/etc/mdevctl.d/mtty/*")
+            d = os.path.join(root, "etc/mdevctl.d/mtty")
+            result(rc == code and one_line(err) and f"cannot modify {D1}" in err and not out,
+                   f"modify with {errname} while saving: exit {code}, one line", f"rc={rc} err={err!r}")
+            result(read(root, f"/etc/mdevctl.d/mtty/{D1}") == old and sorted(os.listdir(d)) == [D1],
+                   f"modify with {errname} while saving: the old file is intact, no temporary file left",
+                   f"{os.listdir(d)}")
+            rc, out, err, _ = e.run(root, ["define", "-p", "mtty", "-t", "mtty-1"],
+                                    f"write:{errname}:1:0:*/etc/mdevctl.d/mtty/*")
+            result(rc == code and one_line(err) and sorted(os.listdir(d)) == [D1],
+                   f"define with {errname} while saving: exit {code}, no file made", f"rc={rc} err={err!r}")
+        root = e.fresh()
+        seed(root, {"mtty/" + D1: old, "mdpy/" + D2: old.replace("mtty-2", "mdpy-vga")})
+        for func, errname, what in (("open", "EACCES", "cannot be read: Permission denied"),
+                                    ("read", "EIO", "cannot be read: Input/output error")):
+            rc, out, err, _ = e.run(root, ["--json", "list", "--defined"],
+                                    f"{func}:{errname}:1:0:*/etc/mdevctl.d/mdpy/{D2}")
+            try:
+                listed = [x["uuid"] for x in json.loads(out)]
+            except ValueError:
+                listed = None
+            result(rc == 0 and listed == [D1] and one_line(err) and
+                   f"/etc/mdevctl.d/mdpy/{D2}: {what}" in err,
+                   f"list --defined with {func} {errname} on one file: named, the rest listed, exit 0",
+                   f"rc={rc} listed={listed} err={err!r}")
+            rc, out, err, _ = e.run(root, ["start", "-u", D2],
+                                    f"{func}:{errname}:1:0:*/etc/mdevctl.d/mdpy/{D2}")
+            result(rc == 1 and one_line(err) and what in err and not out,
+                   f"start -u of the file that fails {func} with {errname}: exit 1, the same words",
+                   f"rc={rc} err={err!r}")
+
         # ---- monitor: the event wait failing ends it with an error, not success
         rc, out, err, _ = e.run(base, ["monitor"], "ppoll:EIO:1:1:*")
         result(rc == 1 and one_line(err) and "waiting for device events: Input/output error" in err,

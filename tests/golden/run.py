@@ -54,6 +54,7 @@ def check_case(vmdevctl, examples, case):
         if examples:
             check_examples(examples, root, name, live)
         check_no_mdevs(vmdevctl, root, name, live)
+        check_definitions(vmdevctl, root, name, live)
 
 
 KNOWN_VENDORS = {"8086": "Intel Corporation", "1af4": "Red Hat, Inc.",
@@ -353,6 +354,185 @@ def check_no_mdevs(vmdevctl, root, name, live):
             result(rc == 0 and out == "", f"{name}: list -p {p['parent']} (no mdevs) prints nothing",
                    f"rc={rc} out={out!r}")
             break
+
+
+DEF_KEYS = ["uuid", "parent", "type", "start", "attrs", "active", "path"]
+
+
+def mdevctl_file(type_, start, attrs):
+    """A definition file byte for byte as mdevctl 1.2.0 writes it."""
+    if not attrs:
+        body = "[]"
+    else:
+        body = "[\n" + ",\n".join(
+            "    {\n      " + json.dumps(k) + ": " + json.dumps(v) + "\n    }"
+            for k, v in attrs) + "\n  ]"
+    return ('{\n  "mdev_type": ' + json.dumps(type_) + ',\n  "start": "' + start +
+            '",\n  "attrs": ' + body + "\n}")
+
+
+def check_definitions(vmdevctl, root, name, live):
+    """Persistent mdevs on a scratch copy: define, list --defined, modify,
+    undefine round trips in mdevctl's file format, their JSON, the dry-run
+    lines, a malformed file named while the rest list, autostart."""
+    import shutil
+    if not live["list"]:
+        return
+    with tempfile.TemporaryDirectory(prefix="vmdev-defs-") as copy:
+        shutil.copytree(root, copy, symlinks=True, dirs_exist_ok=True)
+
+        def v(*args, stdin=None):
+            p = subprocess.run(WRAPPER + [vmdevctl, "--root", copy, *args], input=stdin,
+                               capture_output=True, text=True)
+            return p.returncode, p.stdout, p.stderr
+
+        def vjson(*args):
+            rc, out, err = v("--json", *args)
+            try:
+                return rc, json.loads(out), err
+            except ValueError:
+                return rc, None, err
+
+        def file_of(parent, uuid):
+            path = os.path.join(copy, "etc/mdevctl.d", parent, uuid)
+            if not os.path.exists(path):
+                return None
+            with open(path) as f:
+                return f.read()
+
+        # define -u UUID alone keeps each active mdev as it runs
+        for m in live["list"]:
+            rc, out, err = v("define", "-u", m["uuid"].upper())
+            result(rc == 0 and out == m["uuid"] + "\n" and err == "",
+                   f"{name}: define -u {m['uuid']} of an active mdev prints its UUID", f"rc={rc} {err}")
+            result(file_of(m["parent"], m["uuid"]) == mdevctl_file(m["type"], "manual", []),
+                   f"{name}: define -u {m['uuid']}: mdevctl's file for {m['parent']}/{m['type']}, manual",
+                   repr(file_of(m["parent"], m["uuid"])))
+        d = os.path.join(copy, "etc/mdevctl.d", live["list"][0]["parent"])
+        result(os.stat(d).st_mode & 0o777 == 0o755 and
+               os.stat(os.path.join(d, live["list"][0]["uuid"])).st_mode & 0o777 == 0o644,
+               f"{name}: definitions are 0644 in 0755 directories, as mdevctl makes them")
+        rc, data, err = vjson("list", "--defined")
+        want = sorted(({"uuid": m["uuid"], "parent": m["parent"], "type": m["type"], "start": "manual",
+                        "attrs": [], "active": True,
+                        "path": f"/etc/mdevctl.d/{m['parent']}/{m['uuid']}"} for m in live["list"]),
+                      key=lambda x: (x["parent"], x["uuid"]))
+        result(rc == 0 and data == want and all(list(x) == DEF_KEYS for x in data),
+               f"{name}: list --defined --json: each active definition, keys in order",
+               first_difference(want, data) if data else err)
+        m = live["list"][0]
+        rc, out, err = v("define", "-u", m["uuid"])
+        result(rc == 5 and out == "" and "exists" in err,
+               f"{name}: define of an existing UUID on the same parent exits 5", f"rc={rc} {err}")
+
+        # a definition with attributes, repeated names kept in order
+        u = "0b0c1a7e-def0-4000-8000-00000000def0"
+        rc, data, err = vjson("define", "-u", u, "-p", "mtty", "-t", "mtty-2", "--auto",
+                              "--attr", "assign_adapter=5", "--attr", "assign_adapter=6",
+                              "--attr", "assign.domain=0x1f")
+        attrs = [("assign_adapter", "5"), ("assign_adapter", "6"), ("assign.domain", "0x1f")]
+        want = [{"uuid": u, "parent": "mtty", "type": "mtty-2", "start": "auto",
+                 "attrs": [{"name": k, "value": x} for k, x in attrs], "active": False,
+                 "path": f"/etc/mdevctl.d/mtty/{u}"}]
+        result(rc == 0 and data == want, f"{name}: define --json gives the definition as list --defined",
+               first_difference(want, data) if data else err)
+        result(file_of("mtty", u) == mdevctl_file("mtty-2", "auto", attrs),
+               f"{name}: define --attr: mdevctl's file, attributes in order", repr(file_of("mtty", u)))
+        rc, out, err = v("list", "--defined", "-u", u)
+        result(rc == 0 and out.splitlines()[1:] == [
+            f"{u}  mtty           mtty-2             auto    no",
+            "    assign_adapter=5", "    assign_adapter=6", "    assign.domain=0x1f"],
+               f"{name}: list --defined text shows the attributes below", repr(out))
+
+        # modify: --del-attr NAME=VALUE, then NAME, --manual, -t, --jsonfile
+        for args, attrs, start, type_ in (
+                (["--del-attr", "assign_adapter=5"], [("assign_adapter", "6"), ("assign.domain", "0x1f")], "auto", "mtty-2"),
+                (["--del-attr", "assign_adapter", "--attr", "x=1"], [("assign.domain", "0x1f"), ("x", "1")], "auto", "mtty-2"),
+                (["--manual", "-t", "mtty-1"], [("assign.domain", "0x1f"), ("x", "1")], "manual", "mtty-1")):
+            rc, data, err = vjson("modify", "-u", u, *args)
+            ok = rc == 0 and data and data[0]["attrs"] == [{"name": k, "value": x} for k, x in attrs] \
+                and data[0]["start"] == start and data[0]["type"] == type_
+            result(ok and file_of("mtty", u) == mdevctl_file(type_, start, attrs),
+                   f"{name}: modify {' '.join(args)}: the file and the JSON agree", f"rc={rc} {err} {data}")
+        jf = os.path.join(copy, "in.json")
+        with open(jf, "w") as f:
+            f.write('{"mdev_type":"mtty-2","start":"auto","attrs":[{"a":"b"}]}')
+        rc, out, err = v("modify", "-u", u, "--jsonfile", jf)
+        result(rc == 0 and out == "" and file_of("mtty", u) == mdevctl_file("mtty-2", "auto", [("a", "b")]),
+               f"{name}: modify --jsonfile replaces type, start and attributes", f"rc={rc} {err}")
+        rc, out, err = v("define", "-u", "0b0c1a7e-def1-4000-8000-00000000def1", "-p", "nowhere",
+                         "--jsonfile", "-", stdin='{"mdev_type":"t-1","start":"manual"}')
+        result(rc == 0 and file_of("nowhere", "0b0c1a7e-def1-4000-8000-00000000def1") ==
+               mdevctl_file("t-1", "manual", []),
+               f"{name}: define --jsonfile - on a parent that does not exist (yet)", f"rc={rc} {err}")
+
+        # dry runs print the writes and change nothing
+        before = tree_digest(copy)
+        n = "0b0c1a7e-def2-4000-8000-00000000def2"
+        rc, out, err = v("-n", "define", "-u", n, "-p", "mtty", "-t", "mtty-2", "--attr", "a=1")
+        result(rc == 0 and out == f'write /etc/mdevctl.d/mtty/{n} {{"mdev_type":"mtty-2","start":"manual","attrs":[{{"a":"1"}}]}}\n',
+               f"{name}: define --dry-run prints the file as one compact line", repr(out))
+        rc, out, err = v("-n", "undefine", "-u", u)
+        result(rc == 0 and out == f"remove /etc/mdevctl.d/mtty/{u}\n",
+               f"{name}: undefine --dry-run prints the removal", repr(out))
+        rc, out, err = v("-n", "modify", "-u", u, "--manual")
+        result(rc == 0 and out == f'write /etc/mdevctl.d/mtty/{u} {{"mdev_type":"mtty-2","start":"manual","attrs":[{{"a":"b"}}]}}\n',
+               f"{name}: modify --dry-run prints the new file", repr(out))
+        mtty = next(p for p in live["parents"] if p["parent"] == "mtty")
+        rc, out, err = v("-n", "start", "-u", u)
+        result(rc == 0 and out == f"write {mtty['path']}/mdev_supported_types/mtty-2/create {u}\n"
+               f"write /sys/bus/mdev/devices/{u}/a b\n",
+               f"{name}: start --dry-run prints the create and each attribute, in order", repr(out))
+        rc, out, err = v("-n", "modify", "-u", m["uuid"], "--live", "--attr", "assign_adapter=3")
+        result(rc == 0 and out == f"write /sys/bus/mdev/devices/{m['uuid']}/assign_adapter 3\n"
+               f'write /etc/mdevctl.d/{m["parent"]}/{m["uuid"]} {{"mdev_type":"{m["type"]}","start":"manual","attrs":[{{"assign_adapter":"3"}}]}}\n',
+               f"{name}: modify --live --dry-run writes the attribute, then the file", repr(out))
+        rc, out, err = v("-n", "stop", "-u", m["uuid"])
+        result(rc == 0 and out == f"write /sys/bus/mdev/devices/{m['uuid']}/remove 1\n",
+               f"{name}: stop --dry-run is remove's write", repr(out))
+        result(tree_digest(copy) == before, f"{name}: the tree is unchanged after the definition dry runs")
+
+        # autostart: the active one is left alone; a mismatch is reported, exit 1
+        rc, out, err = v("modify", "-u", m["uuid"], "--auto")
+        rc, data, err = vjson("autostart", m["parent"])
+        want = [{"uuid": m["uuid"], "parent": m["parent"], "action": "already-active", "error": None}]
+        result(rc == 0 and data == want, f"{name}: autostart leaves an active auto definition alone, exit 0",
+               f"rc={rc} {data} {err}")
+        rc, out, err = v("autostart", m["parent"])
+        result(rc == 0 and out == f"{m['uuid']} on {m['parent']}/{m['type']}: already active\n",
+               f"{name}: autostart text: one line per auto definition", repr(out))
+        other = next((x for x in live["parents"] if x["parent"] != m["parent"]), None)
+        if other:
+            v("define", "-u", m["uuid"], "-p", other["parent"], "-t", other["types"][0], "--auto")
+            rc, data, err = vjson("autostart", other["parent"])
+            result(rc == 1 and data and data[0]["action"] == "mismatch" and
+                   f"{m['parent']}/{m['type']}" in data[0]["error"],
+                   f"{name}: autostart reports a UUID running elsewhere as a mismatch, exit 1",
+                   f"rc={rc} {data} {err}")
+            v("undefine", "-u", m["uuid"], "-p", other["parent"])
+
+        # a malformed file is named on stderr; the rest list, exit 0
+        bad = "0b0c1a7e-bad0-4000-8000-00000000bad0"
+        os.makedirs(os.path.join(copy, "etc/mdevctl.d/mtty"), exist_ok=True)
+        with open(os.path.join(copy, "etc/mdevctl.d/mtty", bad), "w") as f:
+            f.write('{"mdev_type": "mtty-1", "start": "manual", "attrs": [{"a/b": "1"}]}')
+        rc, data, err = vjson("list", "--defined")
+        msg = f"vmdevctl: /etc/mdevctl.d/mtty/{bad}: \"attrs\"[0] has a name that is no attribute name"
+        result(rc == 0 and data is not None and len(data) == len(live["list"]) + 2 and
+               err.startswith(msg) and err.count("\n") == 1,
+               f"{name}: list --defined names a malformed file on stderr and lists the rest, exit 0",
+               f"rc={rc} {err!r}")
+        rc, out, err2 = v("start", "-u", bad)
+        result(rc == 1 and out == "" and err2 == err,
+               f"{name}: start -u of the malformed definition fails with the same message", f"rc={rc} {err2!r}")
+
+        # undefine: the file goes, the mdev keeps running
+        rc, out, err = v("undefine", "-u", m["uuid"])
+        result(rc == 0 and out == "" and file_of(m["parent"], m["uuid"]) is None,
+               f"{name}: undefine removes the file", f"rc={rc} {err}")
+        rc, data, err = vjson("list", "-u", m["uuid"])
+        result(rc == 0 and data and data[0]["uuid"] == m["uuid"],
+               f"{name}: the undefined mdev keeps running", f"rc={rc} {err}")
 
 
 def main():

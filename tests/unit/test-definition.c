@@ -803,6 +803,48 @@ static void test_start_and_rollback(void **state)
 	assert_int_equal(failed, SIZE_MAX);
 }
 
+/* modify --live: one attribute written to a running mdev, nothing else */
+static void test_write_attr(void **state)
+{
+	struct fix *f = *state;
+	struct vmdev_mdev *mdev;
+	struct seen seen = { 0 };
+	char *text;
+
+	add_mtty_parent(f->root);
+	add_mtty_mdev(f->root, U1, "mtty-2");
+	assert_int_equal(vmdev_mdev_find(f->ctx, U1, &mdev), 0);
+	assert_int_equal(vmdev_mdev_write_attr(mdev, "assign_adapter", "7"), 0);
+	text = slurp(f->root, MTTY_DEV "/" U1 "/assign_adapter", NULL);
+	assert_string_equal(text, "7\n");
+	free(text);
+	assert_int_equal(vmdev_mdev_write_attr(mdev, "assign.domain", ""), 0);
+	/* names and values are checked before they become a path or a write */
+	assert_int_equal(vmdev_mdev_write_attr(mdev, "../remove", "1"), -EINVAL);
+	assert_int_equal(vmdev_mdev_write_attr(mdev, "..", "1"), -EINVAL);
+	assert_int_equal(vmdev_mdev_write_attr(mdev, "assign_adapter", "1\n2"), -EINVAL);
+	assert_int_equal(vmdev_mdev_write_attr(mdev, NULL, "1"), -EINVAL);
+	assert_int_equal(vmdev_mdev_write_attr(NULL, "assign_adapter", "1"), -EINVAL);
+	/* an attribute the mdev does not have; the driver's error as it is */
+	assert_int_equal(vmdev_mdev_write_attr(mdev, "no_such", "1"), -ENOENT);
+	fail_match = "/assign_adapter";
+	fail_errno = EADDRNOTAVAIL;
+	assert_int_equal(vmdev_mdev_write_attr(mdev, "assign_adapter", "8"), -EADDRNOTAVAIL);
+	fail_match = NULL;
+	assert_int_equal(vmdev_mdev_write_attr(mdev, "assign_adapter", "7"), 0);
+	/* dry run: the hook sees it, the file does not */
+	vmdev_set_action_fn(f->ctx, record, &seen);
+	vmdev_set_dry_run(f->ctx, true);
+	assert_int_equal(vmdev_mdev_write_attr(mdev, "assign_adapter", "9"), 0);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.action[0], VMDEV_ACTION_WRITE);
+	assert_string_equal(seen.target[0], "/sys/bus/mdev/devices/" U1 "/assign_adapter");
+	assert_string_equal(seen.value[0], "9");
+	text = slurp(f->root, MTTY_DEV "/" U1 "/assign_adapter", NULL);
+	assert_string_equal(text, "7\n");
+	free(text);
+}
+
 static void test_autostart(void **state)
 {
 	struct fix *f = *state;
@@ -875,6 +917,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_start_dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_and_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_autostart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_attr, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * /etc/mdevctl.d/PARENT/UUID under the root, read once and kept; the
  * getters and the changes made in memory before a save.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,15 +13,14 @@
 #include <uuid/uuid.h>
 
 #include "definition.h"
+#include "parse.h"
 #include "model.h"
 #include "sysfs.h"
 
 static void definition_free(struct vmdev_definition *def)
 {
 	def_content_clear(&def->content);
-	free(def->parent);
-	free(def->file);
-	free(def->path);
+	free(def->path); /* parent and file live in the same allocation */
 	free(def);
 }
 
@@ -99,20 +99,30 @@ static struct vmdev_definition *definition_alloc(struct vmdev_ctx *ctx,
 						 const char *parent,
 						 const char *file)
 {
+	size_t lp = strlen(parent), lf = strlen(file), le = strlen(ETC_MDEVCTL);
 	struct vmdev_definition *def = calloc(1, sizeof(*def));
+	char *p;
 
 	if (!def)
 		return NULL;
-	def->ctx = ctx;
-	snprintf(def->uuid, sizeof(def->uuid), "%s", uuid);
-	def->parent = strdup(parent);
-	def->file = strdup(file);
-	if (!def->parent || !def->file ||
-	    asprintf(&def->path, ETC_MDEVCTL "/%s/%s", parent, file) < 0) {
-		def->path = NULL;
-		definition_free(def);
+	/* one allocation: "ETC/PARENT/FILE\0PARENT\0FILE\0" (a listing makes
+	 * thousands) */
+	p = malloc(le + 1 + lp + 1 + lf + 1 + lp + 1 + lf + 1);
+	if (!p) {
+		free(def);
 		return NULL;
 	}
+	def->ctx = ctx;
+	memcpy(def->uuid, uuid, VMDEV_UUID_LEN);
+	def->path = p;
+	memcpy(p, ETC_MDEVCTL "/", le + 1);
+	memcpy(p + le + 1, parent, lp);
+	p[le + 1 + lp] = '/';
+	memcpy(p + le + 2 + lp, file, lf + 1);
+	def->parent = p + le + 2 + lp + lf + 1;
+	memcpy(def->parent, parent, lp + 1);
+	def->file = def->parent + lp + 1;
+	memcpy(def->file, file, lf + 1);
 	return def;
 }
 
@@ -153,7 +163,7 @@ static int add_error(struct vmdev_ctx *ctx, struct vmdev_definition_error ***tai
 }
 
 static int read_one(struct vmdev_ctx *ctx, int dir_fd, const char *parent,
-		    const char *file, const char *uuid,
+		    const char *file, bool regular, const char *uuid,
 		    struct vmdev_definition ***tail,
 		    struct vmdev_definition_error ***errors)
 {
@@ -164,7 +174,7 @@ static int read_one(struct vmdev_ctx *ctx, int dir_fd, const char *parent,
 	size_t len;
 	int r;
 
-	r = sysfs_read_regular_at(dir_fd, file, VMDEV_DEFINITION_MAX_SIZE, &text, &len);
+	r = sysfs_read_regular_at(dir_fd, file, VMDEV_DEFINITION_MAX_SIZE, regular, &text, &len);
 	if (r == -ENOMEM)
 		return r;
 	if (r == -ELOOP || r == -EISDIR || r == -EINVAL)
@@ -195,14 +205,67 @@ static int read_one(struct vmdev_ctx *ctx, int dir_fd, const char *parent,
 	return 0;
 }
 
+/* A parent directory's entries: the UUID-named ones, with whether the
+ * listing showed a regular file (then reading it needs no fstat). */
+struct entries {
+	struct entry {
+		char uuid[VMDEV_UUID_LEN];
+		char *name;
+		bool regular;
+	} *v;
+	size_t n, cap;
+};
+
+static int entry_add(const char *name, unsigned char d_type, void *data)
+{
+	struct entries *e = data;
+	char uuid[VMDEV_UUID_LEN];
+
+	/* not a UUID: mdevctl's scripts.d, our temporary files, strays */
+	if (parse_uuid_name(name, uuid) < 0)
+		return 0;
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 64;
+		struct entry *grown = realloc(e->v, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		e->v = grown;
+		e->cap = cap;
+	}
+	e->v[e->n].name = strdup(name);
+	if (!e->v[e->n].name)
+		return -ENOMEM;
+	memcpy(e->v[e->n].uuid, uuid, sizeof(uuid));
+	e->v[e->n].regular = d_type == DT_REG;
+	e->n++;
+	return 0;
+}
+
+static int cmp_entries(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	/* by UUID (names differ only in case where both are the same UUID) */
+	int c = memcmp(x->uuid, y->uuid, VMDEV_UUID_LEN - 1);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static void entries_free(struct entries *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->v[i].name);
+	free(e->v);
+}
+
 static int read_parent(struct vmdev_ctx *ctx, int etc_fd, const char *parent,
 		       struct vmdev_definition ***tail,
 		       struct vmdev_definition_error ***errors)
 {
 	_cleanup_(closep) int fd = -1;
+	struct entries files = { NULL, 0, 0 };
 	char dir[PATH_MAX];
-	char **files;
-	size_t n;
 	int r;
 
 	r = format_path(dir, sizeof(dir), ETC_MDEVCTL "/%s", parent);
@@ -214,22 +277,22 @@ static int read_parent(struct vmdev_ctx *ctx, int etc_fd, const char *parent,
 	if (fd < 0)
 		return add_error(ctx, errors, parent, NULL, NULL,
 				 VMDEV_DEFINITION_UNREADABLE, -fd, NULL);
-	r = sysfs_list_dir_at(fd, ".", cmp_names, &files, &n);
-	if (r == -ENOMEM)
+	r = sysfs_each_entry_at(fd, ".", entry_add, &files);
+	if (r == -ENOMEM) {
+		entries_free(&files);
 		return r;
-	if (r < 0)
+	}
+	if (r < 0) {
+		entries_free(&files);
 		return add_error(ctx, errors, parent, NULL, NULL,
 				 VMDEV_DEFINITION_UNREADABLE, -r, NULL);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		char uuid[VMDEV_UUID_LEN];
-
-		if (vmdev_parse_uuid(files[i], uuid) < 0) {
-			dbg(ctx, "%s/%s: not a UUID, skipped", dir, files[i]);
-			continue;
-		}
-		r = read_one(ctx, fd, parent, files[i], uuid, tail, errors);
 	}
-	free_names(files, n);
+	if (files.n)
+		qsort(files.v, files.n, sizeof(*files.v), cmp_entries);
+	for (size_t i = 0; i < files.n && r == 0; i++)
+		r = read_one(ctx, fd, parent, files.v[i].name, files.v[i].regular,
+			     files.v[i].uuid, tail, errors);
+	entries_free(&files);
 	return r;
 }
 

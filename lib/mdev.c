@@ -105,37 +105,6 @@ static void mdevs_truncate(struct vmdev_ctx *ctx, size_t first)
 		ctx->mdevs[ctx->n_mdevs - 1]->next = NULL;
 }
 
-/*
- * The kernel names an mdev by its UUID in lower case: such a name is taken
- * as it is (a table look-up a byte); anything else goes through
- * vmdev_parse_uuid(), which normalises or refuses it.
- */
-static int uuid_from_name(const char *name, char out[VMDEV_UUID_LEN])
-{
-	static const bool lower_hex[256] = {
-		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
-		['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-		['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	};
-	bool ok;
-
-	if (strnlen(name, VMDEV_UUID_LEN) != VMDEV_UUID_LEN - 1)
-		return -EINVAL;
-	ok = name[8] == '-' && name[13] == '-' && name[18] == '-' && name[23] == '-';
-	/* 36 characters: each group checked without an early exit */
-	for (size_t i = 0; i < 8; i++)
-		ok &= lower_hex[(unsigned char)name[i]];
-	for (size_t i = 9; i < 13; i++)
-		ok &= lower_hex[(unsigned char)name[i]] & lower_hex[(unsigned char)name[i + 5]] &
-		      lower_hex[(unsigned char)name[i + 10]];
-	for (size_t i = 24; i < 36; i++)
-		ok &= lower_hex[(unsigned char)name[i]];
-	if (!ok)
-		return vmdev_parse_uuid(name, out);
-	memcpy(out, name, VMDEV_UUID_LEN);
-	return 0;
-}
-
 static int cmp_mdev_uuid(const void *a, const void *b)
 {
 	return memcmp((*(struct vmdev_mdev *const *)a)->uuid,
@@ -159,7 +128,7 @@ static int type_entry(const char *entry, unsigned char d_type, void *data)
 	struct vmdev_mdev *mdev;
 	char uuid[VMDEV_UUID_LEN], link[VMDEV_UUID_LEN + sizeof("/iommu_group")];
 
-	if (uuid_from_name(entry, uuid) < 0) {
+	if (parse_uuid_name(entry, uuid) < 0) {
 		dbg(parent->ctx, "skipping %s/devices/%s: not a UUID", type->id, entry);
 		return 0;
 	}
@@ -949,7 +918,7 @@ static int driver_entry(const char *entry, unsigned char d_type, void *data)
 
 	if (d_type != DT_LNK && d_type != DT_UNKNOWN)
 		return 0;
-	if (uuid_from_name(entry, uuid) < 0)
+	if (parse_uuid_name(entry, uuid) < 0)
 		return 0;
 	/* an mdev created after the scan is not in the table */
 	mdev = mdev_table_find(listing->table, uuid);

@@ -224,3 +224,35 @@ VMDEV_EXPORT bool vmdev_driver_is_vfio_pci(const char *driver)
 {
 	return driver && (strstr(driver, "vfio_pci") || strstr(driver, "vfio-pci"));
 }
+
+/*
+ * A UUID that names a file or a device: the kernel (and mdevctl) write it in
+ * lower case, and such a name is taken as it is (a table look-up a byte);
+ * anything else goes through vmdev_parse_uuid(), which normalises or
+ * refuses it.
+ */
+int parse_uuid_name(const char *name, char out[VMDEV_UUID_LEN])
+{
+	static const bool lower_hex[256] = {
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+		['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+		['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	};
+	bool ok;
+
+	if (strnlen(name, VMDEV_UUID_LEN) != VMDEV_UUID_LEN - 1)
+		return -EINVAL;
+	ok = name[8] == '-' && name[13] == '-' && name[18] == '-' && name[23] == '-';
+	/* 36 characters: each group checked without an early exit */
+	for (size_t i = 0; i < 8; i++)
+		ok &= lower_hex[(unsigned char)name[i]];
+	for (size_t i = 9; i < 13; i++)
+		ok &= lower_hex[(unsigned char)name[i]] & lower_hex[(unsigned char)name[i + 5]] &
+		      lower_hex[(unsigned char)name[i + 10]];
+	for (size_t i = 24; i < 36; i++)
+		ok &= lower_hex[(unsigned char)name[i]];
+	if (!ok)
+		return vmdev_parse_uuid(name, out);
+	memcpy(out, name, VMDEV_UUID_LEN);
+	return 0;
+}

@@ -503,15 +503,18 @@ int sysfs_each_entry_at(int dir_fd, const char *name,
 
 /*
  * A whole regular file below DIR_FD: O_NOFOLLOW (a link is not followed:
- * -ELOOP), O_NONBLOCK (a FIFO does not hang us), then checked to be a
- * regular file and read until EOF, at most MAX bytes (-EFBIG beyond).
+ * -ELOOP), O_NONBLOCK (a FIFO does not hang us), at most MAX bytes (-EFBIG
+ * beyond); -EISDIR for a directory, -EINVAL for another kind of file.
+ * REGULAR says the directory listing showed a regular file already (its
+ * d_type): then no fstat. A read that returns less than asked is the end
+ * of a regular file: one read for a small file, open-read-close in all.
  */
-int sysfs_read_regular_at(int dir_fd, const char *name, size_t max, char **buf,
-			  size_t *len)
+int sysfs_read_regular_at(int dir_fd, const char *name, size_t max, bool regular,
+			  char **buf, size_t *len)
 {
 	_cleanup_(closep) int fd = -1;
 	char *data = NULL;
-	size_t n = 0, cap;
+	size_t n = 0, cap = 4096;
 	struct stat st;
 
 	*buf = NULL;
@@ -519,47 +522,48 @@ int sysfs_read_regular_at(int dir_fd, const char *name, size_t max, char **buf,
 	fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if ((unsigned long long)st.st_size > max)
-		return -EFBIG;
-	cap = (size_t)st.st_size + 1; /* room to see the end of file */
+	if (!regular) {
+		if (fstat(fd, &st) < 0)
+			return -errno;
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		if (!S_ISREG(st.st_mode))
+			return -EINVAL;
+		if ((unsigned long long)st.st_size > max)
+			return -EFBIG;
+		cap = (size_t)st.st_size + 1; /* room to see the end of file */
+	}
+	if (cap > max + 1)
+		cap = max + 1;
 	for (;;) {
 		ssize_t got;
 
-		if (n == cap) {
+		if (!data || n == cap) {
 			char *grown;
 
-			if (cap > max) {
+			if (data && cap > max) {
 				free(data);
 				return -EFBIG;
 			}
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			if (data)
+				cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 			grown = realloc(data, cap + 1);
 			if (!grown)
 				goto err_nomem;
 			data = grown;
-		} else if (!data) {
-			data = malloc(cap + 1);
-			if (!data)
-				return -ENOMEM;
 		}
 		got = read(fd, data + n, cap - n);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			int r = -errno;
+			int r = errno == EISDIR ? -EISDIR : -errno;
 
 			free(data);
 			return r;
 		}
-		if (got == 0)
-			break;
 		n += (size_t)got;
+		if ((size_t)got < cap - (n - (size_t)got))
+			break; /* short: the end of the file */
 	}
 	if (n > max) {
 		free(data);

@@ -83,7 +83,7 @@ int sysfs_each_entry_at(int dir_fd, const char *name,
 /* a whole regular file, never through a link, at most MAX bytes: a new
  * NUL-terminated buffer; -ELOOP for a link, -EISDIR for a directory,
  * -EINVAL for another non-regular file, -EFBIG over MAX */
-int sysfs_read_regular_at(int dir_fd, const char *name, size_t max, char **buf,
+int sysfs_read_regular_at(int dir_fd, const char *name, size_t max, bool regular, char **buf,
 			  size_t *len);
 /* replace DIR_FD/NAME atomically (a temporary file in the same directory,
  * fsync, rename, fsync of the directory), keeping an old file's mode and

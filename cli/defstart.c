@@ -91,7 +91,9 @@ static int run_stop(struct cli *cli, const void *options)
 		return r;
 	if (!*o->uuid)
 		return fail_usage("stop needs -u UUID (see vmdevctl list)");
-	/* as remove -u UUID: the same checks, the same wait */
+	/* as remove -u UUID: the same checks, the same wait; remove's options
+	 * are this same one-field struct (lifecycle.c) */
+	_Static_assert(sizeof(struct stop_options) == VMDEV_UUID_LEN, "stop_options is -u only");
 	return cmd_remove.run(cli, o);
 }
 

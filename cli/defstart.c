@@ -218,14 +218,28 @@ static int autostart_parent(struct cli *cli, struct report *rep, const char *par
 	return 0;
 }
 
+struct autostart_options {
+	bool from_udev;
+};
+
+/* --from-udev: what the udev rule runs where no systemd takes the work
+ * (see udev/60-vmdevctl.rules): udevd holds the events of the parent's
+ * new mdevs until we end, so wait for the kernel only */
+static const struct command_option autostart_options[] = {
+	FLAG_OPTION("from-udev", 0, struct autostart_options, from_udev),
+	END_OPTIONS,
+};
+
 static int run_autostart(struct cli *cli, const void *options)
 {
+	const struct autostart_options *o = options;
 	struct vmdev_definition *def;
 	const char *last = NULL;
 	struct report rep = { .bad = false };
 	int worst = 0;
 
-	(void)options;
+	if (o->from_udev)
+		vmdev_set_wait_for_udev(cli->ctx, false);
 	for (int i = 0; i < cli->n_args; i++) {
 		if (vmdev_check_name(cli->args[i]) < 0)
 			return fail_usage("invalid parent name '%s'", shown(cli->args[i]));
@@ -263,9 +277,9 @@ static int run_autostart(struct cli *cli, const void *options)
 
 const struct command cmd_autostart = {
 	.name = "autostart",
-	.usage = "autostart [PARENT...]",
+	.usage = "autostart [--from-udev] [PARENT...]",
 	.summary = "start the auto definitions (of these parents) that are not active",
-	.options = NULL,
-	.options_size = 0,
+	.options = autostart_options,
+	.options_size = sizeof(struct autostart_options),
 	.run = run_autostart,
 };

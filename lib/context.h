@@ -42,7 +42,8 @@ struct vmdev_ctx {
 	size_t n_parents;
 	struct vmdev_mdev **mdevs; /* by parent, type, uuid */
 	size_t n_mdevs;
-	struct vmdev_mdev **mdevs_by_uuid; /* built on the first lookup */
+	struct vmdev_mdev **mdev_index; /* by UUID (mdev.c), built on the first look-up */
+	size_t mdev_index_mask;
 	/* the mdevs' drivers, one bulk read of /sys/bus/mdev/drivers (snapshot) */
 	bool mdev_drivers_read;     /* made, on the first request after the scan */
 	bool mdev_drivers_complete; /* every driver's directory was listed */

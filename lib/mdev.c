@@ -53,13 +53,72 @@ static void mdev_free(struct vmdev_mdev *mdev)
 	free(mdev);
 }
 
+/* A hash of a normalised UUID: its 36 characters as five overlapping words. */
+static size_t uuid_hash(const char *uuid)
+{
+	static const size_t at[] = { 0, 8, 16, 24, 28 };
+	uint64_t h = 0;
+
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		uint64_t w;
+
+		memcpy(&w, uuid + at[i], sizeof(w));
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+/*
+ * The context's mdevs by UUID: an open-addressing table, built on the
+ * first look-up after a scan (or a create or remove), for vmdev_mdev_find()
+ * and the drivers snapshot. O(1) a look-up, no string compares to build.
+ */
+static int mdev_index_build(struct vmdev_ctx *ctx)
+{
+	size_t size = 64;
+
+	if (ctx->mdev_index)
+		return 0;
+	while (size < 2 * ctx->n_mdevs)
+		size *= 2;
+	ctx->mdev_index = calloc(size, sizeof(*ctx->mdev_index));
+	if (!ctx->mdev_index)
+		return -ENOMEM;
+	ctx->mdev_index_mask = size - 1;
+	for (size_t i = 0; i < ctx->n_mdevs; i++) {
+		size_t at = uuid_hash(ctx->mdevs[i]->uuid) & ctx->mdev_index_mask;
+
+		while (ctx->mdev_index[at])
+			at = (at + 1) & ctx->mdev_index_mask;
+		ctx->mdev_index[at] = ctx->mdevs[i];
+	}
+	return 0;
+}
+
+static struct vmdev_mdev *mdev_index_find(struct vmdev_ctx *ctx, const char *uuid)
+{
+	size_t at = uuid_hash(uuid) & ctx->mdev_index_mask;
+
+	for (; ctx->mdev_index[at]; at = (at + 1) & ctx->mdev_index_mask)
+		if (memcmp(ctx->mdev_index[at]->uuid, uuid, VMDEV_UUID_LEN) == 0)
+			return ctx->mdev_index[at];
+	return NULL;
+}
+
+/* After the mdevs changed: the next look-up builds the index again. */
+static void mdev_index_drop(struct vmdev_ctx *ctx)
+{
+	free(ctx->mdev_index);
+	ctx->mdev_index = NULL;
+}
+
+
 void mdev_free_all(struct vmdev_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->n_mdevs; i++)
 		mdev_free(ctx->mdevs[i]);
 	free(ctx->mdevs);
-	free(ctx->mdevs_by_uuid);
-	ctx->mdevs_by_uuid = NULL;
+	mdev_index_drop(ctx);
 	free_names(ctx->mdev_driver_names, ctx->n_mdev_driver_names);
 	ctx->mdev_driver_names = NULL;
 	ctx->n_mdev_driver_names = 0;
@@ -660,8 +719,7 @@ VMDEV_EXPORT struct vmdev_mdev *vmdev_type_mdev_get_next(struct vmdev_mdev *mdev
 VMDEV_EXPORT int vmdev_mdev_find(struct vmdev_ctx *ctx, const char *uuid,
 				 struct vmdev_mdev **mdev)
 {
-	struct vmdev_mdev probe, *key = &probe, **found;
-	char *normal = probe.uuid;
+	char normal[VMDEV_UUID_LEN];
 	int r;
 
 	if (!ctx || !mdev)
@@ -675,21 +733,11 @@ VMDEV_EXPORT int vmdev_mdev_find(struct vmdev_ctx *ctx, const char *uuid,
 		return r;
 	if (ctx->n_mdevs == 0)
 		return -ENOENT;
-	if (!ctx->mdevs_by_uuid) {
-		ctx->mdevs_by_uuid = malloc(ctx->n_mdevs * sizeof(*ctx->mdevs));
-		if (!ctx->mdevs_by_uuid)
-			return -ENOMEM;
-		memcpy(ctx->mdevs_by_uuid, ctx->mdevs,
-		       ctx->n_mdevs * sizeof(*ctx->mdevs));
-		qsort(ctx->mdevs_by_uuid, ctx->n_mdevs, sizeof(*ctx->mdevs),
-		      cmp_mdev_uuid);
-	}
-	found = bsearch(&key, ctx->mdevs_by_uuid, ctx->n_mdevs,
-			sizeof(*ctx->mdevs), cmp_mdev_uuid);
-	if (!found)
-		return -ENOENT;
-	*mdev = *found;
-	return 0;
+	r = mdev_index_build(ctx);
+	if (r < 0)
+		return r;
+	*mdev = mdev_index_find(ctx, normal);
+	return *mdev ? 0 : -ENOENT;
 }
 
 /** vmdev_mdev_get_uuid - the UUID, lower case (cached) */
@@ -768,8 +816,7 @@ static int mdevs_rebuild(struct vmdev_ctx *ctx, size_t count)
 	for (size_t i = 0; i < n; i++)
 		all[i]->next = i + 1 < n ? all[i + 1] : NULL;
 	free(ctx->mdevs);
-	free(ctx->mdevs_by_uuid);
-	ctx->mdevs_by_uuid = NULL;
+	mdev_index_drop(ctx);
 	ctx->mdevs = all;
 	ctx->n_mdevs = n;
 	return 0;
@@ -843,68 +890,15 @@ void mdev_forget(struct vmdev_mdev *mdev)
 		ctx->n_mdevs = j;
 		for (size_t i = 0; i < j; i++)
 			ctx->mdevs[i]->next = i + 1 < j ? ctx->mdevs[i + 1] : NULL;
-		free(ctx->mdevs_by_uuid);
-		ctx->mdevs_by_uuid = NULL;
+		mdev_index_drop(ctx);
 	}
 	mdev_free(mdev);
 }
 
 /* ---- the drivers snapshot: one bulk read of /sys/bus/mdev/drivers ------ */
 
-/* A hash of a normalised UUID: its 36 characters as five overlapping words. */
-static size_t uuid_hash(const char *uuid)
-{
-	static const size_t at[] = { 0, 8, 16, 24, 28 };
-	uint64_t h = 0;
-
-	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
-		uint64_t w;
-
-		memcpy(&w, uuid + at[i], sizeof(w));
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	}
-	return (size_t)(h ^ (h >> 29));
-}
-
-/* An open-addressing table of the context's mdevs by UUID, for one read. */
-struct mdev_table {
-	struct vmdev_mdev **slots;
-	size_t mask;
-};
-
-static int mdev_table_build(struct vmdev_ctx *ctx, struct mdev_table *table)
-{
-	size_t size = 64;
-
-	while (size < 2 * ctx->n_mdevs)
-		size *= 2;
-	table->slots = calloc(size, sizeof(*table->slots));
-	if (!table->slots)
-		return -ENOMEM;
-	table->mask = size - 1;
-	for (size_t i = 0; i < ctx->n_mdevs; i++) {
-		size_t at = uuid_hash(ctx->mdevs[i]->uuid) & table->mask;
-
-		while (table->slots[at])
-			at = (at + 1) & table->mask;
-		table->slots[at] = ctx->mdevs[i];
-	}
-	return 0;
-}
-
-static struct vmdev_mdev *mdev_table_find(const struct mdev_table *table,
-					  const char *uuid)
-{
-	size_t at = uuid_hash(uuid) & table->mask;
-
-	for (; table->slots[at]; at = (at + 1) & table->mask)
-		if (memcmp(table->slots[at]->uuid, uuid, VMDEV_UUID_LEN) == 0)
-			return table->slots[at];
-	return NULL;
-}
-
 struct driver_listing {
-	const struct mdev_table *table;
+	struct vmdev_ctx *ctx;
 	const char *driver; /* interned */
 };
 
@@ -920,8 +914,8 @@ static int driver_entry(const char *entry, unsigned char d_type, void *data)
 		return 0;
 	if (parse_uuid_name(entry, uuid) < 0)
 		return 0;
-	/* an mdev created after the scan is not in the table */
-	mdev = mdev_table_find(listing->table, uuid);
+	/* an mdev that came after the index was built is not in it */
+	mdev = mdev_index_find(listing->ctx, uuid);
 	if (mdev) {
 		mdev->scanned_driver = listing->driver;
 		mdev->scanned_driver_known = true;
@@ -952,7 +946,6 @@ static void mdev_drivers_forget(struct vmdev_ctx *ctx)
 static int mdev_drivers_scan(struct vmdev_ctx *ctx)
 {
 	_cleanup_(closep) int fd = -1;
-	struct mdev_table table = { NULL, 0 };
 	char **names = NULL;
 	size_t count = 0;
 	bool complete = true;
@@ -985,10 +978,10 @@ static int mdev_drivers_scan(struct vmdev_ctx *ctx)
 			ctx->mdevs[i]->scanned_driver_known = true;
 		return 0;
 	}
-	if (mdev_table_build(ctx, &table) < 0)
+	if (mdev_index_build(ctx) < 0)
 		goto err_nomem;
 	for (size_t i = 0; i < count; i++) {
-		struct driver_listing listing = { &table, names[i] };
+		struct driver_listing listing = { ctx, names[i] };
 
 		if (vmdev_check_name(names[i]) < 0)
 			continue;
@@ -1003,7 +996,6 @@ static int mdev_drivers_scan(struct vmdev_ctx *ctx)
 			complete = false;
 		}
 	}
-	free(table.slots);
 	ctx->mdev_drivers_complete = complete;
 	/* every driver listed: an mdev in none of the listings is unbound */
 	for (size_t i = 0; complete && i < ctx->n_mdevs; i++)
@@ -1011,7 +1003,6 @@ static int mdev_drivers_scan(struct vmdev_ctx *ctx)
 	return 0;
 
 err_nomem:
-	free(table.slots);
 	if (ctx->mdev_driver_names != names)
 		free_names(names, count);
 	mdev_drivers_forget(ctx);

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <libudev.h>
-#include <uuid/uuid.h>
 
 #include "action.h"
+#include "parse.h"
 #include "model.h"
 #include "policy.h"
 #include "sysfs.h"
@@ -135,16 +135,9 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 	if (!type)
 		return -EINVAL;
 	ctx = type->parent->ctx;
-	if (uuid) {
-		r = vmdev_parse_uuid(uuid, id);
-		if (r < 0)
-			return r;
-	} else {
-		uuid_t raw;
-
-		uuid_generate_random(raw);
-		uuid_unparse_lower(raw, id);
-	}
+	r = parse_uuid_or_new(uuid, id);
+	if (r < 0)
+		return r;
 	memset(&w, 0, sizeof(w));
 	memcpy(w.uuid, id, sizeof(w.uuid));
 	snprintf(w.dir, sizeof(w.dir), SYS_MDEV_DEVICES "/%s", id);

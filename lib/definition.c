@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uuid/uuid.h>
 
 #include "definition.h"
 #include "parse.h"
@@ -615,16 +614,9 @@ VMDEV_EXPORT int vmdev_definition_new(struct vmdev_ctx *ctx, const char *uuid,
 	if (!ctx || !def)
 		return -EINVAL;
 	*def = NULL;
-	if (uuid) {
-		r = vmdev_parse_uuid(uuid, id);
-		if (r < 0)
-			return r;
-	} else {
-		uuid_t raw;
-
-		uuid_generate_random(raw);
-		uuid_unparse_lower(raw, id);
-	}
+	r = parse_uuid_or_new(uuid, id);
+	if (r < 0)
+		return r;
 	if (!parent || vmdev_check_name(parent) < 0 || !type || vmdev_check_name(type) < 0)
 		return -EINVAL;
 	/* the list exists before one joins it at its save */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
+#include <uuid/uuid.h>
 
 #include "parse.h"
 #include "util.h"
@@ -254,5 +255,18 @@ int parse_uuid_name(const char *name, char out[VMDEV_UUID_LEN])
 	if (!ok)
 		return vmdev_parse_uuid(name, out);
 	memcpy(out, name, VMDEV_UUID_LEN);
+	return 0;
+}
+
+/* The UUID given (any case, normalised into OUT), or a new random one for
+ * NULL: 0 or -EINVAL. */
+int parse_uuid_or_new(const char *uuid, char out[VMDEV_UUID_LEN])
+{
+	uuid_t raw;
+
+	if (uuid)
+		return vmdev_parse_uuid(uuid, out);
+	uuid_generate_random(raw);
+	uuid_unparse_lower(raw, out);
 	return 0;
 }

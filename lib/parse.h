@@ -9,6 +9,8 @@
 int parse_hex_attr(const char *text, unsigned int *value);
 /* a UUID from a directory entry: fast when it is lower case already */
 int parse_uuid_name(const char *name, char out[VMDEV_UUID_LEN]);
+/* the UUID given, normalised, or a new random one for NULL */
+int parse_uuid_or_new(const char *uuid, char out[VMDEV_UUID_LEN]);
 /* VMDEV_LOG's forms; -EINVAL for anything else */
 int parse_log_priority(const char *text, int *priority);
 

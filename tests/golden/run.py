@@ -52,7 +52,7 @@ def check_case(vmdevctl, examples, case):
         check_filters(vmdevctl, root, name, live)
         check_groups(vmdevctl, root, name, live)
         if examples:
-            check_examples(examples, root, name, live)
+            check_examples(vmdevctl, examples, root, name, live)
         check_no_mdevs(vmdevctl, root, name, live)
         check_definitions(vmdevctl, root, name, live)
 
@@ -276,7 +276,7 @@ def check_groups(vmdevctl, root, name, live):
            f"{name}: every mdev has a group of its own")
 
 
-def check_examples(examples, root, name, live):
+def check_examples(vmdevctl, examples, root, name, live):
     env = dict(os.environ, VMDEV_ROOT=root)
     rc, out, err = run([os.path.join(examples, "list-mdevs")], env)
     lines = out.splitlines()
@@ -289,6 +289,45 @@ def check_examples(examples, root, name, live):
         result(rc == want and out.splitlines()[-1].endswith(
             "viable" if g["viable"] else "not viable"),
             f"{name}: examples/check-group {g['group']} exits {want}", err)
+    check_define_example(vmdevctl, examples, root, name, live)
+
+
+def check_define_example(vmdevctl, examples, root, name, live):
+    """examples/define-mdev stores a definition through the library that
+    vmdevctl then reads, and lists it with vmdevctl's own: on a copy."""
+    import shutil
+    m = live["list"][0] if live["list"] else None
+    if not m:
+        return
+    with tempfile.TemporaryDirectory(prefix="vmdev-defex-") as copy:
+        shutil.copytree(root, copy, symlinks=True, dirs_exist_ok=True)
+        env = dict(os.environ, VMDEV_ROOT=copy)
+        ex = os.path.join(examples, "define-mdev")
+        rc, out, err = run([ex, m["parent"], m["type"], "a=1", "b.c=two words"], env)
+        uuid = out.split()[1] if out.startswith("defined ") else ""
+        path = os.path.join(copy, "etc/mdevctl.d", m["parent"], uuid)
+        result(rc == 0 and uuid and os.path.isfile(path), f"{name}: examples/define-mdev stores a definition",
+               f"rc={rc} {out!r} {err}")
+        want = ('{\n  "mdev_type": "%s",\n  "start": "auto",\n  "attrs": [\n    {\n      "a": "1"\n'
+                '    },\n    {\n      "b.c": "two words"\n    }\n  ]\n}' % m["type"])
+        got = open(path).read() if os.path.isfile(path) else None
+        result(got == want, f"{name}: examples/define-mdev wrote mdevctl's format", repr(got))
+        rc, data, err = vmdevctl_json(vmdevctl, copy, "list", "--defined", "-u", uuid)
+        result(rc == 0 and data and data[0]["attrs"] == [{"name": "a", "value": "1"},
+                                                        {"name": "b.c", "value": "two words"}]
+               and data[0]["start"] == "auto" and data[0]["active"] is False,
+               f"{name}: vmdevctl reads the example's definition", f"rc={rc} {data} {err}")
+        with open(os.path.join(copy, "etc/mdevctl.d", m["parent"], m["uuid"]), "w") as f:
+            f.write('{"mdev_type": "%s", "start": "manual"}' % m["type"])
+        with open(os.path.join(copy, "etc/mdevctl.d", m["parent"], "0b0c1a7e-bad0-4000-8000-00000000bad1"), "w") as f:
+            f.write("{not json")
+        rc, out, err = run([ex], env)
+        lines = out.splitlines()
+        result(rc == 0 and f"{m['uuid']} {m['parent']} {m['type']} manual active" in lines
+               and any(l.startswith(uuid) and l.endswith("inactive a=1 b.c=two words") for l in lines)
+               and any(l.startswith("unreadable ") and "bad1" in l for l in lines),
+               f"{name}: examples/define-mdev lists definitions, the active one, and the bad file apart",
+               out + err)
 
 
 def check_hint(vmdevctl, root, label, args, needles):

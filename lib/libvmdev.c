@@ -132,6 +132,8 @@ VMDEV_EXPORT int vmdev_set_root(struct vmdev_ctx *ctx, const char *root)
 
 	if (!ctx || !root || !*root)
 		return -EINVAL;
+	/* the root itself, by the path given: every other host path is opened
+	 * below this fd, through sysfs.c */
 	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

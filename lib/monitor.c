@@ -62,7 +62,9 @@ VMDEV_EXPORT int vmdev_monitor_new(struct vmdev_ctx *ctx, struct vmdev_monitor *
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	use_udevd = access("/run/udev/control", F_OK) == 0;
+	/* this system's udevd, not one under the root: netlink events come
+	 * from the kernel this process runs on, whatever the root */
+	use_udevd = access(RUN_UDEV_CONTROL, F_OK) == 0;
 	m->udev_monitor = udev_monitor_new_from_netlink(udev, use_udevd ? "udev" : "kernel");
 	if (!m->udev_monitor ||
 	    udev_monitor_filter_add_match_subsystem_devtype(m->udev_monitor, "mdev", NULL) < 0 ||

@@ -13,10 +13,7 @@
 # and its etc/mdevctl.d over /etc/mdevctl.d for mdevctl (no root option).
 set -euo pipefail
 
-if [ -z "${VMDEV_BENCH_NS:-}" ]; then
-	export VMDEV_BENCH_NS=1
-	exec unshare -m --propagation private "$0" "$@"
-fi
+. "$(dirname "$0")/common.sh"
 
 build=$(cd "${1:?usage: defs.sh BUILD_DIR [N...]}" && pwd)
 shift
@@ -28,15 +25,6 @@ trap 'umount /etc/mdevctl.d 2>/dev/null || true; umount /sys 2>/dev/null || true
 V=$build/cli/vmdevctl
 tree=$work/tree
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-wall_ms() {
-	local t0 t1
-	t0=$EPOCHREALTIME
-	$1 >/dev/null 2>&1
-	t1=$EPOCHREALTIME
-	awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f\n", (b - a) * 1000}'
-}
-syscalls() { strace -f -c -o "$work/strace" $1 >/dev/null 2>&1; awk '$NF == "total" {print $(NF-2) + 0}' "$work/strace"; }
 
 echo "| N definitions | tool | wall ms (median of $runs) | syscalls | ratio mdevctl / vmdevctl |" > "$work/table"
 echo "| ---: | --- | ---: | ---: | ---: |" >> "$work/table"

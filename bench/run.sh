@@ -20,10 +20,7 @@
 # ~1.5M inodes; /dev/shm has ~3M).
 set -euo pipefail
 
-if [ -z "${VMDEV_BENCH_NS:-}" ]; then
-	export VMDEV_BENCH_NS=1
-	exec unshare -m --propagation private "$0" "$@"
-fi
+. "$(dirname "$0")/common.sh"
 
 build=$(cd "${1:?usage: run.sh BUILD_DIR [N...]}" && pwd)
 shift
@@ -52,17 +49,8 @@ cmd[floor]="$build/bench/floor $tree"
 cmd[mdevctl-list]="mdevctl list --dumpjson"
 cmd[mdevctl-types]="mdevctl types --dumpjson"
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-wall_ms() { # the wall time of one run, ms
-	local t0 t1
-	t0=$EPOCHREALTIME
-	$1 >/dev/null 2>&1
-	t1=$EPOCHREALTIME
-	awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f\n", (b - a) * 1000}'
-}
 
-syscalls() { strace -f -c -o "$work/strace" $1 >/dev/null 2>&1; awk '$NF == "total" {print $(NF-2) + 0}' "$work/strace"; }
 instructions() {
 	valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" $1 >/dev/null 2>&1
 	awk '/^(summary|totals):/ {print $2; exit}' "$work/cg.out"

@@ -188,14 +188,25 @@ VMDEV_EXPORT int vmdev_group_get_holders(struct vmdev_group *group,
 }
 
 /*
- * Who holds group GROUP (/dev/vfio/N; -1 for none) or the iommufd cdev of
- * the device at host path DEV_PATH open, looked up afresh: before an
- * unbind or a remove, which would pull the device from under them (group
- * fd only) or block in the kernel until they exit (device fd). HOLDERS is
- * NULL and COUNT 0 when nobody does; one entry per process.
+ * /proc read again: a check before an unbind or a remove must see who
+ * holds what now, not at the context's first look.
  */
-int holders_now(struct vmdev_ctx *ctx, int group, const char *dev_path,
-		struct vmdev_holder **holders, size_t *count)
+int vfio_users_rescan(struct vmdev_ctx *ctx)
+{
+	vfio_users_free(ctx);
+	return vfio_users_scan(ctx);
+}
+
+/*
+ * Who holds group GROUP (/dev/vfio/N; -1 for none) or the iommufd cdev of
+ * the device at host path DEV_PATH open, by the last /proc scan (see
+ * vfio_users_rescan()): before an unbind or a remove, which would pull the
+ * device from under them (group fd only) or block in the kernel until they
+ * exit (device fd). HOLDERS is NULL and COUNT 0 when nobody does; one
+ * entry per process.
+ */
+int holders_of(struct vmdev_ctx *ctx, int group, const char *dev_path,
+	       struct vmdev_holder **holders, size_t *count)
 {
 	char node[32], cdev_dir[PATH_MAX];
 	char **cdevs = NULL;
@@ -205,7 +216,6 @@ int holders_now(struct vmdev_ctx *ctx, int group, const char *dev_path,
 
 	*holders = NULL;
 	*count = 0;
-	vfio_users_free(ctx);
 	r = vfio_users_scan(ctx);
 	if (r < 0)
 		return r;

@@ -114,8 +114,9 @@ enum vmdev_verdict verdict_for_pci(const char *driver, bool bridge);
 /* holders.c */
 int vfio_users_scan(struct vmdev_ctx *ctx);
 void vfio_users_free(struct vmdev_ctx *ctx);
-int holders_now(struct vmdev_ctx *ctx, int group, const char *dev_path,
-		struct vmdev_holder **holders, size_t *count);
+int vfio_users_rescan(struct vmdev_ctx *ctx);
+int holders_of(struct vmdev_ctx *ctx, int group, const char *dev_path,
+	       struct vmdev_holder **holders, size_t *count);
 
 /* driver.c */
 bool driver_is_vfio(const char *driver);

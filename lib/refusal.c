@@ -117,7 +117,8 @@ int refusal_errno(const struct vmdev_refusal *refusal)
 	}
 }
 
-/* A HELD refusal when anyone holds GROUP or the device at DEV_PATH. */
+/* A HELD refusal when anyone holds GROUP or the device at DEV_PATH, by
+ * the last /proc scan: the caller rescans once per check. */
 static int check_held(struct vmdev_ctx *ctx, int group, const char *dev_path,
 		      const char *mdev, struct vmdev_refusal **out)
 {
@@ -125,7 +126,7 @@ static int check_held(struct vmdev_ctx *ctx, int group, const char *dev_path,
 	size_t n;
 	int r;
 
-	r = holders_now(ctx, group, dev_path, &holders, &n);
+	r = holders_of(ctx, group, dev_path, &holders, &n);
 	if (r < 0 || n == 0)
 		return r;
 	r = refusal_new(VMDEV_REFUSAL_HELD, out);
@@ -155,6 +156,12 @@ static int driver_change_held(struct vmdev_pci *pci, const char *current,
 	struct vmdev_mdev *mdev;
 	int r;
 
+	if (!driver_is_vfio(current) && !(current && pci->mdev_parent))
+		return 0;
+	/* one /proc scan for the device and all its mdevs, not one each */
+	r = vfio_users_rescan(pci->ctx);
+	if (r < 0)
+		return r;
 	if (driver_is_vfio(current)) {
 		r = check_held(pci->ctx, pci->iommu_group, pci->path, NULL, out);
 		if (r < 0 || *out)
@@ -326,8 +333,13 @@ VMDEV_EXPORT int vmdev_pci_check_unbind(struct vmdev_pci *pci, unsigned int flag
 VMDEV_EXPORT int vmdev_mdev_check_remove(struct vmdev_mdev *mdev,
 					 struct vmdev_refusal **refusal)
 {
+	int r;
+
 	if (!mdev || !refusal)
 		return -EINVAL;
 	*refusal = NULL;
+	r = vfio_users_rescan(mdev->ctx);
+	if (r < 0)
+		return r;
 	return check_held(mdev->ctx, mdev->iommu_group, mdev->path, NULL, refusal);
 }

@@ -27,6 +27,14 @@ export VMTEST_KVER=$KVER
 cd /tests/vm/guest || echo "not ok - init: no /tests/vm/guest"
 for t in [0-9]*.sh; do
 	[ -f "$t" ] || continue
+	# VMDEV_VM_ONLY (run.sh): a development run of a few scripts
+	if [ -f /tests/vm/only ] && [ "${t#0}" = "$t" ]; then
+		want=0
+		for p in $(cat /tests/vm/only); do
+			case $t in "$p"*) want=1 ;; esac
+		done
+		[ $want = 1 ] || continue
+	fi
 	echo "VMTEST-SCRIPT $t"
 	# each script in its own shell: an exit or set -e there cannot stop the run
 	sh "./$t" </dev/null

@@ -19,6 +19,7 @@ KEEP=0
 TIMEOUT=${VMDEV_VM_TIMEOUT:-600}
 EXTRA_BINS=${VMDEV_VM_EXTRA:-}   # extra host binaries to copy into the guest (with their libraries)
 APPEND_EXTRA=${VMDEV_VM_APPEND:-}
+ONLY=${VMDEV_VM_ONLY:-}          # run only the guest scripts with these number prefixes (and 0x-*)
 
 usage() {
 	cat <<EOF
@@ -29,7 +30,9 @@ usage: $PROG [--kernel KVER] [--out DIR] [--keep] [--timeout SECS] BUILDDIR
   --keep          keep the per-run work dir (initrd, raw serial output)
   --timeout SECS  kill QEMU after SECS (default $TIMEOUT)
 env: VMDEV_VM_CACHE (cache dir, default ~/.cache/vmdevctl-vm), VMDEV_VM_EXTRA (extra host
-     binaries for the guest's /usr/bin), VMDEV_VM_APPEND (extra kernel arguments), CI=true
+     binaries for the guest's /usr/bin), VMDEV_VM_APPEND (extra kernel arguments),
+     VMDEV_VM_ONLY (e.g. "50 60": only those guest scripts, plus the 0x set-up ones;
+     for development: a partial run is never the tier), CI=true
 EOF
 }
 
@@ -267,6 +270,11 @@ chmod 755 "$R/init"
 cp -r "$HERE/guest" "$R/tests/vm/guest"
 cp "$HERE/record-tree.sh" "$R/tests/vm/record-tree.sh"
 echo "$KVER" >"$R/tests/vm/kver"
+if [ -n "$ONLY" ]; then
+	[ "${CI:-}" != true ] || die "VMDEV_VM_ONLY is for development; CI runs every guest script"
+	echo "$ONLY" >"$R/tests/vm/only"
+	log "NOTE: only guest scripts 0x and $ONLY run (VMDEV_VM_ONLY): this is not the whole tier"
+fi
 
 bins=()
 if [ -d "$BUILDDIR" ]; then
@@ -358,6 +366,8 @@ HOSTLOG=$OUT/host-checks.log
 : >"$HOSTLOG"
 for c in "$HERE"/check-*; do
 	[ -f "$c" ] || continue
+	# they check files the whole run leaves: a partial run has not made them
+	[ -z "$ONLY" ] || { log "VMDEV_VM_ONLY: host check ${c##*/} not run"; continue; }
 	case $c in
 	*.py) cmd=(python3 "$c") ;;
 	*) [ -x "$c" ] || continue; cmd=("$c") ;;

@@ -31,20 +31,63 @@ static const struct command_option unbind_options[] = {
 	END_OPTIONS,
 };
 
+/* The driver a bind asked for: named, or chosen per device (NULL). */
+#define DRIVER_AUTO "auto"
+
+/* How a device's driver was chosen, and by which variant's module. */
+struct choice {
+	enum vmdev_driver_choice how;
+	char *driver; /* the name to check with (a variant's guess until loaded) */
+	char *module; /* VMDEV_DRIVER_CHOICE_ALIAS: the variant's module */
+};
+
+static const char *const choice_names[] = {
+	[VMDEV_DRIVER_CHOICE_NAMED] = "named",
+	[VMDEV_DRIVER_CHOICE_ALIAS] = "alias",
+	[VMDEV_DRIVER_CHOICE_DEFAULT] = "default",
+};
+
 /* What bind and unbind did to each device. */
 struct bind_result {
 	const char *address;
 	char *driver;   /* the one it is on now */
 	char *previous; /* the one it was on */
+	enum vmdev_driver_choice choice; /* bind */
+	char *module;   /* the variant's module (choice ALIAS) */
 };
 
 struct bind_results {
 	struct bind_result *list;
 	size_t n, size;
+	bool bind; /* results of a bind: the JSON says how each driver was chosen */
 };
 
-/* Note what PCI is on now; PREVIOUS is taken over. */
-static void add_result(struct bind_results *results, struct vmdev_pci *pci, char *previous)
+/* The choice for PCI: DRIVER when named, else the library's choice. */
+static int choose(struct vmdev_pci *pci, const char *driver, struct choice *c)
+{
+	int r;
+
+	*c = (struct choice){ VMDEV_DRIVER_CHOICE_NAMED, NULL, NULL };
+	if (driver) {
+		c->driver = strdup(driver);
+		return c->driver ? 0 : fail(-ENOMEM, "bind");
+	}
+	r = vmdev_pci_choose_vfio_driver(pci, &c->driver, &c->module, &c->how);
+	if (r < 0)
+		return fail(r, "cannot choose a vfio driver for %s", vmdev_pci_get_address(pci));
+	return 0;
+}
+
+static void choice_clear(struct choice *c)
+{
+	free(c->driver);
+	free(c->module);
+	*c = (struct choice){ VMDEV_DRIVER_CHOICE_NAMED, NULL, NULL };
+}
+
+/* Note what PCI is on now; PREVIOUS and C's module are taken over. */
+static void add_result(struct bind_results *results, struct vmdev_pci *pci, char *previous,
+		       struct choice *c)
 {
 	struct bind_result *r;
 
@@ -60,7 +103,13 @@ static void add_result(struct bind_results *results, struct vmdev_pci *pci, char
 		results->size = size;
 	}
 	r = &results->list[results->n++];
-	*r = (struct bind_result){ vmdev_pci_get_address(pci), NULL, previous };
+	*r = (struct bind_result){ vmdev_pci_get_address(pci), NULL, previous,
+				   VMDEV_DRIVER_CHOICE_NAMED, NULL };
+	if (c) {
+		r->choice = c->how;
+		r->module = c->module;
+		c->module = NULL;
+	}
 	vmdev_pci_get_driver(pci, &r->driver);
 }
 
@@ -69,6 +118,7 @@ static void free_results(struct bind_results *results)
 	for (size_t i = 0; i < results->n; i++) {
 		free(results->list[i].driver);
 		free(results->list[i].previous);
+		free(results->list[i].module);
 	}
 	free(results->list);
 }
@@ -83,6 +133,8 @@ static void results_json(const struct bind_results *results)
 		jout_string(&j, "address", results->list[i].address);
 		jout_string(&j, "driver", results->list[i].driver);
 		jout_string(&j, "previous_driver", results->list[i].previous);
+		if (results->bind)
+			jout_string(&j, "driver_choice", choice_names[results->list[i].choice]);
 		jout_close_object(&j);
 	}
 	jout_end(&j);
@@ -90,9 +142,17 @@ static void results_json(const struct bind_results *results)
 
 static void results_text(const struct bind_results *results)
 {
-	for (size_t i = 0; i < results->n; i++)
-		printf("%s: %s -> %s\n", results->list[i].address,
-		       or_dash(results->list[i].previous), or_dash(results->list[i].driver));
+	for (size_t i = 0; i < results->n; i++) {
+		const struct bind_result *r = &results->list[i];
+
+		printf("%s: %s -> %s", r->address, or_dash(r->previous), or_dash(r->driver));
+		if (r->choice == VMDEV_DRIVER_CHOICE_ALIAS)
+			printf(" (a vfio-pci variant: the vfio_pci: alias of module %s matches it)",
+			       r->module);
+		else if (r->choice == VMDEV_DRIVER_CHOICE_DEFAULT)
+			fputs(" (no vfio-pci variant's alias matches it)", stdout);
+		putchar('\n');
+	}
 }
 
 /*
@@ -184,9 +244,24 @@ static void note_new_id(struct cli *cli, struct vmdev_pci *pci, const char *driv
 	fprintf(stderr, "%s; the dynamic id is removed again afterwards\n", n_peers ? ")" : "");
 }
 
-static int bind_error(struct cli *cli, struct vmdev_pci *pci, const char *driver, int r)
+static int bind_error(struct cli *cli, struct vmdev_pci *pci, const struct choice *c, int r)
 {
 	const char *address = vmdev_pci_get_address(pci);
+	const char *driver = c->driver;
+
+	if (c->how == VMDEV_DRIVER_CHOICE_ALIAS && r == -ENOENT) {
+		fail(0, "cannot bind %s: module %s, the vfio-pci variant whose vfio_pci: alias matches it, is not installed (run depmod if modules.alias is stale; bind -d vfio-pci for the generic driver)",
+		     address, c->module);
+		return EXIT_NOT_FOUND;
+	}
+	if (c->how == VMDEV_DRIVER_CHOICE_ALIAS && r == -ENOPKG) {
+		fail(0, "cannot bind %s: module %s, the vfio-pci variant whose vfio_pci: alias matches it, loaded but registered no PCI driver",
+		     address, c->module);
+		return EXIT_NOT_FOUND;
+	}
+	if (c->how == VMDEV_DRIVER_CHOICE_ALIAS && r != -EIO && r != -ENOTRECOVERABLE)
+		return fail(r, "cannot bind %s to %s (the vfio-pci variant of module %s)", address,
+			    driver, c->module);
 
 	if (r == -EIO)
 		return fail_code(EXIT_FAILED, "cannot bind %s to %s: the driver did not take it (see dmesg); its driver was restored",
@@ -203,7 +278,8 @@ static int bind_error(struct cli *cli, struct vmdev_pci *pci, const char *driver
 	return fail(r, "cannot bind %s to %s", address, driver);
 }
 
-/* The IOMMU groups of PCIS, each once, every endpoint checked for DRIVER. */
+/* The IOMMU groups of PCIS, each once, every endpoint checked for DRIVER
+ * (NULL: each endpoint's own choice). */
 static int find_groups(struct cli *cli, struct vmdev_pci **pcis, const char *driver,
 		       unsigned int flags, struct vmdev_group **groups, size_t *n)
 {
@@ -223,9 +299,16 @@ static int find_groups(struct cli *cli, struct vmdev_pci **pcis, const char *dri
 		groups[(*n)++] = group;
 		vmdev_member_foreach(group, m) {
 			struct vmdev_pci *pci = vmdev_member_get_pci(m);
+			struct choice c;
 			int r;
 
-			if (pci && !vmdev_pci_is_bridge(pci) && (r = check_bind(pci, driver, flags)))
+			if (!pci || vmdev_pci_is_bridge(pci))
+				continue;
+			r = choose(pci, driver, &c);
+			if (r == 0)
+				r = check_bind(pci, c.driver, flags);
+			choice_clear(&c);
+			if (r)
 				return r;
 		}
 	}
@@ -236,26 +319,44 @@ static int find_groups(struct cli *cli, struct vmdev_pci **pcis, const char *dri
 static int bind_group(struct cli *cli, struct vmdev_group *group, const char *driver,
 		      unsigned int flags, struct bind_results *results)
 {
+	const char *shown_driver = driver ? driver : "each one's vfio driver";
 	struct vmdev_member *m;
+	struct choice *choices;
 	char **previous;
 	size_t k = 0, count = 0;
-	int r;
+	int r = 0;
 
 	vmdev_member_foreach(group, m)
 		count++;
 	previous = calloc(count + 1, sizeof(*previous));
-	vmdev_member_foreach(group, m)
-		if (vmdev_member_get_pci(m) && previous)
-			vmdev_pci_get_driver(vmdev_member_get_pci(m), &previous[k++]);
-	vmdev_member_foreach(group, m)
-		if (vmdev_member_get_pci(m) && !vmdev_pci_is_bridge(vmdev_member_get_pci(m)))
-			note_new_id(cli, vmdev_member_get_pci(m), driver, flags);
-	r = vmdev_group_bind(group, driver, flags);
+	choices = calloc(count + 1, sizeof(*choices));
+	if (!previous || !choices) {
+		free(previous);
+		free(choices);
+		return fail(-ENOMEM, "bind");
+	}
+	vmdev_member_foreach(group, m) {
+		struct vmdev_pci *pci = vmdev_member_get_pci(m);
+
+		if (!pci)
+			continue;
+		vmdev_pci_get_driver(pci, &previous[k]);
+		if (!vmdev_pci_is_bridge(pci) && r == 0 &&
+		    (r = choose(pci, driver, &choices[k])) == 0)
+			note_new_id(cli, pci, choices[k].driver, flags);
+		k++;
+	}
+	if (r == 0)
+		r = vmdev_group_bind(group, driver, flags);
+	else
+		r = -ECANCELED; /* choose() said why */
 	if (r == -EIO)
 		r = fail_code(EXIT_FAILED, "cannot bind group %u to %s: a device did not take the driver; every device was restored",
-			      vmdev_group_get_number(group), driver);
+			      vmdev_group_get_number(group), shown_driver);
+	else if (r == -ECANCELED)
+		r = EXIT_FAILED;
 	else if (r < 0)
-		r = fail(r, "cannot bind group %u to %s", vmdev_group_get_number(group), driver);
+		r = fail(r, "cannot bind group %u to %s", vmdev_group_get_number(group), shown_driver);
 	k = 0;
 	vmdev_member_foreach(group, m) {
 		struct vmdev_pci *pci = vmdev_member_get_pci(m);
@@ -263,12 +364,14 @@ static int bind_group(struct cli *cli, struct vmdev_group *group, const char *dr
 		if (!pci)
 			continue;
 		if (r == 0 && !vmdev_pci_is_bridge(pci))
-			add_result(results, pci, previous ? previous[k] : NULL);
-		else if (previous)
+			add_result(results, pci, previous[k], &choices[k]);
+		else
 			free(previous[k]);
+		choice_clear(&choices[k]);
 		k++;
 	}
 	free(previous);
+	free(choices);
 	return r;
 }
 
@@ -277,7 +380,7 @@ static int bind_groups(struct cli *cli, struct vmdev_pci **pcis, const char *dri
 		       unsigned int flags)
 {
 	struct vmdev_group **groups = calloc((size_t)cli->n_args, sizeof(*groups));
-	struct bind_results results = { 0 };
+	struct bind_results results = { .bind = true };
 	size_t n = 0;
 	int r = groups ? find_groups(cli, pcis, driver, flags, groups, &n)
 		       : fail(-ENOMEM, "bind");
@@ -308,18 +411,20 @@ static int bind_groups(struct cli *cli, struct vmdev_pci **pcis, const char *dri
 static int run_bind(struct cli *cli, const void *options)
 {
 	const struct bind_options *o = options;
-	const char *driver = o->driver ? o->driver : "vfio-pci";
+	/* no -d, or -d auto: each device's vfio driver as the kernel intends */
+	const char *driver = o->driver && strcmp(o->driver, DRIVER_AUTO) != 0 ? o->driver : NULL;
 	unsigned int flags = (o->new_id ? VMDEV_BIND_NEW_ID : 0) |
 			     (o->force ? VMDEV_BIND_FORCE : 0);
-	struct bind_results results = { 0 };
+	struct bind_results results = { .bind = true };
 	struct vmdev_pci **pcis;
+	struct choice *choices;
 	bool registered;
 	int r;
 
 	r = find_devices(cli, "bind", &pcis);
 	if (r)
 		return r;
-	if (vmdev_driver_lookup(cli->ctx, driver, &registered) < 0) {
+	if (driver && vmdev_driver_lookup(cli->ctx, driver, &registered) < 0) {
 		free(pcis);
 		fail(0, "no driver '%s': neither registered nor loadable as a module", shown(driver));
 		return EXIT_NOT_FOUND;
@@ -329,29 +434,44 @@ static int run_bind(struct cli *cli, const void *options)
 		free(pcis);
 		return r;
 	}
+	choices = calloc((size_t)cli->n_args, sizeof(*choices));
+	if (!choices) {
+		free(pcis);
+		return fail(-ENOMEM, "bind");
+	}
 	for (int i = 0; i < cli->n_args && !r; i++)
-		r = check_bind(pcis[i], driver, flags);
+		r = choose(pcis[i], driver, &choices[i]);
+	for (int i = 0; i < cli->n_args && !r; i++)
+		r = check_bind(pcis[i], choices[i].driver, flags);
 	for (int i = 0; i < cli->n_args && !r; i++) {
 		char *previous = NULL;
 		int e;
 
-		note_new_id(cli, pcis[i], driver, flags);
+		note_new_id(cli, pcis[i], choices[i].driver, flags);
 		e = vmdev_pci_bind(pcis[i], driver, flags, &previous);
+		if (e < 0 && choices[i].how == VMDEV_DRIVER_CHOICE_ALIAS) {
+			/* the variant's module may be loaded now: its driver's own name */
+			choice_clear(&choices[i]);
+			choose(pcis[i], NULL, &choices[i]);
+		}
 		if (e < 0) {
-			r = bind_error(cli, pcis[i], driver, e);
+			r = bind_error(cli, pcis[i], &choices[i], e);
 			free(previous);
 		} else {
-			add_result(&results, pcis[i], previous);
+			add_result(&results, pcis[i], previous, &choices[i]);
 		}
 	}
+	for (int i = 0; i < cli->n_args; i++)
+		choice_clear(&choices[i]);
+	free(choices);
 	free(pcis);
 	return print_results(cli, &results, r);
 }
 
 const struct command cmd_bind = {
 	.name = "bind",
-	.usage = "bind [-d DRIVER] [--group] [--new-id] [--force] ADDRESS...",
-	.summary = "bind PCI devices to DRIVER (default vfio-pci)",
+	.usage = "bind [-d DRIVER|auto] [--group] [--new-id] [--force] ADDRESS...",
+	.summary = "bind PCI devices to DRIVER (default: each device's vfio driver, a variant or vfio-pci)",
 	.options = bind_options,
 	.options_size = sizeof(struct bind_options),
 	.run = run_bind,
@@ -383,7 +503,7 @@ static int run_unbind(struct cli *cli, const void *options)
 		if (e < 0)
 			free(previous);
 		else
-			add_result(&results, pcis[i], previous);
+			add_result(&results, pcis[i], previous, NULL);
 	}
 	free(pcis);
 	return print_results(cli, &results, r);

@@ -312,6 +312,16 @@ int vmdev_pci_unbind(struct vmdev_pci *pci, unsigned int flags,
 int vmdev_group_bind(struct vmdev_group *group, const char *driver,
 		     unsigned int flags);
 int vmdev_mdev_check_remove(struct vmdev_mdev *mdev, struct vmdev_refusal **refusal);
+
+/* How the vfio driver for a device was chosen (a NULL driver to
+ * vmdev_pci_bind(), vmdev_group_bind() and vmdev_pci_check_bind()). */
+enum vmdev_driver_choice {
+	VMDEV_DRIVER_CHOICE_NAMED,   /* the caller named the driver */
+	VMDEV_DRIVER_CHOICE_ALIAS,   /* a variant's vfio_pci: alias matches the device */
+	VMDEV_DRIVER_CHOICE_DEFAULT, /* no variant matches: vfio-pci */
+};
+int vmdev_pci_choose_vfio_driver(struct vmdev_pci *pci, char **driver, char **module,
+				 enum vmdev_driver_choice *choice);
 int vmdev_pci_get_new_id_peers(struct vmdev_pci *pci, const char *driver,
 			       struct vmdev_pci ***peers, size_t *count);
 

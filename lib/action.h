@@ -17,6 +17,7 @@ struct udev_device;
 /* write.c */
 int sysfs_write(struct vmdev_ctx *ctx, const char *path, const char *value);
 int driver_load(struct vmdev_ctx *ctx, const char *driver);
+int module_load(struct vmdev_ctx *ctx, const char *name);
 int file_replace(struct vmdev_ctx *ctx, int dir_fd, const char *path,
 		 const char *content, size_t len, const char *shown, bool exclusive);
 int file_remove(struct vmdev_ctx *ctx, int dir_fd, const char *path);

@@ -125,10 +125,39 @@ static void drop_new_id(struct vmdev_pci *pci, const char *driver)
 		sysfs_write(pci->ctx, path, ids);
 }
 
+/*
+ * Load the variant MODULE chosen for a device and name the PCI driver it
+ * registered in *DRIVER (replacing the guess); in dry-run the guess, the
+ * module's name, stands. Returns 0, -ENOENT when no such module is found,
+ * -ENOPKG when it loaded but registered no PCI driver, or libkmod's error.
+ */
+static int variant_load(struct vmdev_ctx *ctx, const char *module, char **driver)
+{
+	char *registered = NULL;
+	int r = module_pci_driver(ctx, module, &registered);
+
+	if (r == -ENOENT) {
+		r = module_load(ctx, module);
+		if (r < 0 || ctx->dry_run)
+			return r;
+		r = module_pci_driver(ctx, module, &registered);
+		if (r == -ENOENT)
+			return -ENOPKG;
+	}
+	if (r < 0)
+		return r;
+	free(*driver);
+	*driver = registered;
+	return 0;
+}
+
 /**
  * vmdev_pci_bind - bind a PCI device to a driver, safely
  * @pci: the device
- * @driver: the driver ("vfio-pci")
+ * @driver: the driver ("vfio-pci"), or NULL for the one
+ *          vmdev_pci_choose_vfio_driver() chooses: a vfio-pci variant
+ *          whose alias matches the device (its module loaded, the PCI
+ *          driver it registers bound), else vfio-pci
  * @flags: VMDEV_BIND_NEW_ID to bind through the driver's new_id (which
  *         also binds every other unbound device with the same vendor and
  *         device ids; the dynamic id is removed again afterwards, the
@@ -150,15 +179,16 @@ static void drop_new_id(struct vmdev_pci *pci, const char *driver)
  * Returns 0; -EINVAL for a bad driver name; -EBUSY when another process
  * kept the device locked longer than the context's timeout; -ENOTSUP for a bridge or an
  * SR-IOV PF with VFs; -EBUSY for a device in use or held; -ENOENT when the
- * driver is neither registered nor loadable; -ENOPKG when its module loaded
- * but registered no driver of that name; -EIO when the device did not
+ * driver is neither registered nor loadable (or the chosen variant's module
+ * is not found); -ENOPKG when its module loaded but registered no driver of
+ * that name (a variant's: no PCI driver); -EIO when the device did not
  * end on @driver (restored); -ENOTRECOVERABLE when, after that, its old
  * driver could not be restored either; or a write's error (restored).
  */
 VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 				unsigned int flags, char **previous)
 {
-	_cleanup_(freep) char *current = NULL, *override = NULL;
+	_cleanup_(freep) char *current = NULL, *override = NULL, *chosen = NULL, *variant = NULL;
 	_cleanup_(closep) int lock = -1;
 	struct vmdev_refusal *refusal = NULL;
 	struct vmdev_ctx *ctx;
@@ -171,12 +201,23 @@ VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 	if (!pci)
 		return -EINVAL;
 	ctx = pci->ctx;
-	r = vmdev_check_name(driver);
+	r = driver ? vmdev_check_name(driver) : 0;
 	if (r < 0)
 		return r;
 	r = pci_lock(pci, &lock);
 	if (r < 0)
 		return r;
+	if (!driver) {
+		enum vmdev_driver_choice choice;
+
+		r = vfio_driver_choose(pci, &chosen, &variant, &choice);
+		if (r < 0)
+			return r;
+		driver = chosen;
+		info(ctx, "%s: %s chosen (%s%s)", pci->address, driver,
+		     variant ? "the vfio_pci: alias of " : "no variant's alias matches",
+		     variant ? variant : "");
+	}
 	r = vmdev_pci_check_bind(pci, driver, flags, &refusal);
 	if (r < 0)
 		return r;
@@ -194,15 +235,23 @@ VMDEV_EXPORT int vmdev_pci_bind(struct vmdev_pci *pci, const char *driver,
 		return -ENOMEM;
 	if (current && strcmp(current, driver) == 0)
 		return 0;
-	r = driver_load(ctx, driver);
+	if (variant) {
+		r = variant_load(ctx, variant, &chosen);
+		driver = chosen;
+		if (r == 0 && current && strcmp(current, driver) == 0)
+			return 0;
+	} else {
+		r = driver_load(ctx, driver);
+	}
 	if (r < 0)
 		return r;
+	w.driver = driver;
 	/* what to restore on failure must be known before anything changes */
 	r = vmdev_pci_get_driver_override(pci, &override);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	r = 0;
-	if (!(flags & VMDEV_BIND_NEW_ID)) {
+	if (!(flags & VMDEV_BIND_NEW_ID) && !variant) {
 		bool has_table = true;
 
 		/* vfio-mdev-pci has no id table: only new_id binds it */

@@ -82,7 +82,9 @@ static int group_record(struct vmdev_group *group, const char *driver, unsigned 
 /**
  * vmdev_group_bind - bind every endpoint of a group to a driver
  * @group: the IOMMU group
- * @driver: the driver ("vfio-pci")
+ * @driver: the driver ("vfio-pci"), or NULL for each endpoint's own
+ *          choice (vmdev_pci_choose_vfio_driver(): a variant where its
+ *          alias matches, else vfio-pci)
  * @flags: as for vmdev_pci_bind()
  *
  * Makes a group viable in one step: checks every PCI endpoint (bridges are

@@ -125,6 +125,12 @@ int driver_module(struct vmdev_ctx *ctx, const char *driver,
 		  struct kmod_module **module);
 void kmod_free(struct vmdev_ctx *ctx);
 
+/* variant.c */
+int vfio_variant_find(struct vmdev_pci *pci, char **module);
+int module_pci_driver(struct vmdev_ctx *ctx, const char *module, char **driver);
+int vfio_driver_choose(struct vmdev_pci *pci, char **driver, char **module,
+		       enum vmdev_driver_choice *choice);
+
 /* host-use.c */
 struct host_use {
 	enum vmdev_host_use use;

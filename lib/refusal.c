@@ -247,7 +247,8 @@ static int check_start(struct vmdev_pci *pci, struct vmdev_refusal **out, char *
 /**
  * vmdev_pci_check_bind - whether binding @pci to @driver would be refused
  * @pci: the device
- * @driver: the driver
+ * @driver: the driver, or NULL for the one vmdev_pci_choose_vfio_driver()
+ *          chooses
  * @flags: VMDEV_BIND_FORCE to accept a device the host visibly uses
  * @refusal: receives NULL when the bind may go ahead, else a refusal the
  *           caller frees with vmdev_refusal_free()
@@ -268,13 +269,20 @@ static int check_start(struct vmdev_pci *pci, struct vmdev_refusal **out, char *
 VMDEV_EXPORT int vmdev_pci_check_bind(struct vmdev_pci *pci, const char *driver,
 				      unsigned int flags, struct vmdev_refusal **refusal)
 {
-	_cleanup_(freep) char *current = NULL;
+	_cleanup_(freep) char *current = NULL, *chosen = NULL;
 	int r;
 
 	r = check_start(pci, refusal, &current);
 	if (r < 0)
 		return r;
-	r = vmdev_check_name(driver);
+	if (!driver) {
+		enum vmdev_driver_choice choice;
+
+		r = vfio_driver_choose(pci, &chosen, NULL, &choice);
+		driver = chosen;
+	} else {
+		r = vmdev_check_name(driver);
+	}
 	if (r < 0)
 		return r;
 	if (current && strcmp(current, driver) == 0)

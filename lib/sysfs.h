@@ -32,6 +32,8 @@
 #define RUN_UDEV_CONTROL "/run/udev/control"
 #define ETC "/etc"
 #define ETC_MDEVCTL ETC "/mdevctl.d"
+#define SYS_MODULE "/sys/module"
+#define LIB_MODULES "/lib/modules"
 
 #define VMDEV_ATTR_MAX 4096
 

@@ -39,20 +39,12 @@ int sysfs_write(struct vmdev_ctx *ctx, const char *path, const char *value)
 	return r;
 }
 
-/*
- * Make the PCI driver DRIVER registered, loading its module; in dry-run,
- * only report it. Returns 0, -ENOENT when no module provides it, -ENOPKG
- * when its module loaded but registered no such driver, or libkmod's error.
- */
-int driver_load(struct vmdev_ctx *ctx, const char *driver)
+/* Load MODULE (and what it needs) and drop the reference; in dry-run, only
+ * report it. Returns 0 or libkmod's error. */
+static int module_insert(struct vmdev_ctx *ctx, struct kmod_module *module)
 {
-	struct kmod_module *module;
 	int r = 0;
 
-	if (driver_registered(ctx, driver))
-		return 0;
-	if (driver_module(ctx, driver, &module) < 0)
-		return -ENOENT;
 	if (ctx->action_fn)
 		ctx->action_fn(ctx, VMDEV_ACTION_LOAD, kmod_module_get_name(module),
 			       NULL, ctx->action_data);
@@ -65,11 +57,44 @@ int driver_load(struct vmdev_ctx *ctx, const char *driver)
 			    strerror(-r));
 	}
 	kmod_module_unref(module);
+	return r;
+}
+
+/*
+ * Make the PCI driver DRIVER registered, loading its module; in dry-run,
+ * only report it. Returns 0, -ENOENT when no module provides it, -ENOPKG
+ * when its module loaded but registered no such driver, or libkmod's error.
+ */
+int driver_load(struct vmdev_ctx *ctx, const char *driver)
+{
+	struct kmod_module *module;
+	int r;
+
+	if (driver_registered(ctx, driver))
+		return 0;
+	if (driver_module(ctx, driver, &module) < 0)
+		return -ENOENT;
+	r = module_insert(ctx, module);
 	if (r < 0)
 		return r;
 	if (!ctx->dry_run && !driver_registered(ctx, driver))
 		return -ENOPKG;
 	return 0;
+}
+
+/*
+ * Load the module NAME by its name (a variant that its alias chose); in
+ * dry-run, only report it. Returns 0, -ENOENT when libkmod finds no such
+ * module, or libkmod's error (-ENOENT too when modules.dep names a file
+ * that is gone).
+ */
+int module_load(struct vmdev_ctx *ctx, const char *name)
+{
+	struct kmod_module *module;
+
+	if (driver_module(ctx, name, &module) < 0)
+		return -ENOENT;
+	return module_insert(ctx, module);
 }
 
 static const char *base_name(const char *path)

@@ -39,6 +39,7 @@ struct choice {
 	enum vmdev_driver_choice how;
 	char *driver; /* the name to check with (a variant's guess until loaded) */
 	char *module; /* VMDEV_DRIVER_CHOICE_ALIAS: the variant's module */
+	const char *address;
 };
 
 static const char *const choice_names[] = {
@@ -67,7 +68,7 @@ static int choose(struct vmdev_pci *pci, const char *driver, struct choice *c)
 {
 	int r;
 
-	*c = (struct choice){ VMDEV_DRIVER_CHOICE_NAMED, NULL, NULL };
+	*c = (struct choice){ VMDEV_DRIVER_CHOICE_NAMED, NULL, NULL, vmdev_pci_get_address(pci) };
 	if (driver) {
 		c->driver = strdup(driver);
 		return c->driver ? 0 : fail(-ENOMEM, "bind");
@@ -82,7 +83,7 @@ static void choice_clear(struct choice *c)
 {
 	free(c->driver);
 	free(c->module);
-	*c = (struct choice){ VMDEV_DRIVER_CHOICE_NAMED, NULL, NULL };
+	*c = (struct choice){ VMDEV_DRIVER_CHOICE_NAMED, NULL, NULL, NULL };
 }
 
 /* Note what PCI is on now; PREVIOUS and C's module are taken over. */
@@ -259,9 +260,18 @@ static int bind_error(struct cli *cli, struct vmdev_pci *pci, const struct choic
 		     address, c->module);
 		return EXIT_NOT_FOUND;
 	}
-	if (c->how == VMDEV_DRIVER_CHOICE_ALIAS && r != -EIO && r != -ENOTRECOVERABLE)
+	if (c->how == VMDEV_DRIVER_CHOICE_ALIAS && r != -EIO && r != -ENOTRECOVERABLE) {
+		bool registered = false;
+
+		/* its module did not load: the driver is still not there */
+		if (vmdev_driver_lookup(cli->ctx, driver, &registered) < 0 || !registered) {
+			fail(0, "cannot bind %s: module %s, the vfio-pci variant whose vfio_pci: alias matches it, failed to load: %s (see dmesg; bind -d vfio-pci for the generic driver)",
+			     address, c->module, strerror(-r));
+			return EXIT_FAILED;
+		}
 		return fail(r, "cannot bind %s to %s (the vfio-pci variant of module %s)", address,
 			    driver, c->module);
+	}
 
 	if (r == -EIO)
 		return fail_code(EXIT_FAILED, "cannot bind %s to %s: the driver did not take it (see dmesg); its driver was restored",
@@ -315,16 +325,29 @@ static int find_groups(struct cli *cli, struct vmdev_pci **pcis, const char *dri
 	return 0;
 }
 
+/* The first of N choices whose variant's module libkmod does not find. */
+static struct choice *missing_variant(struct cli *cli, struct choice *choices, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool registered;
+
+		if (choices[i].how == VMDEV_DRIVER_CHOICE_ALIAS &&
+		    vmdev_driver_lookup(cli->ctx, choices[i].module, &registered) < 0)
+			return &choices[i];
+	}
+	return NULL;
+}
+
 /* Bind every endpoint of GROUP; note each PCI member's drivers. */
 static int bind_group(struct cli *cli, struct vmdev_group *group, const char *driver,
 		      unsigned int flags, struct bind_results *results)
 {
 	const char *shown_driver = driver ? driver : "each one's vfio driver";
 	struct vmdev_member *m;
-	struct choice *choices;
+	struct choice *choices, *missing;
 	char **previous;
 	size_t k = 0, count = 0;
-	int r = 0;
+	int r = 0, code = EXIT_FAILED;
 
 	vmdev_member_foreach(group, m)
 		count++;
@@ -350,11 +373,17 @@ static int bind_group(struct cli *cli, struct vmdev_group *group, const char *dr
 		r = vmdev_group_bind(group, driver, flags);
 	else
 		r = -ECANCELED; /* choose() said why */
+	if (r == -ENOENT && (missing = missing_variant(cli, choices, k))) {
+		fail(0, "cannot bind group %u: module %s, the vfio-pci variant whose vfio_pci: alias matches %s, is not installed (run depmod if modules.alias is stale; bind -d vfio-pci for the generic driver)",
+		     vmdev_group_get_number(group), missing->module, missing->address);
+		r = -ECANCELED;
+		code = EXIT_NOT_FOUND;
+	}
 	if (r == -EIO)
 		r = fail_code(EXIT_FAILED, "cannot bind group %u to %s: a device did not take the driver; every device was restored",
 			      vmdev_group_get_number(group), shown_driver);
 	else if (r == -ECANCELED)
-		r = EXIT_FAILED;
+		r = code;
 	else if (r < 0)
 		r = fail(r, "cannot bind group %u to %s", vmdev_group_get_number(group), shown_driver);
 	k = 0;

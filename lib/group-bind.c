@@ -26,6 +26,18 @@ static void was_free(struct was *was, size_t n)
 	free(was);
 }
 
+/* A member's chosen variant must be there before any member moves. */
+static int variant_findable(struct vmdev_pci *pci)
+{
+	_cleanup_(freep) char *driver = NULL, *module = NULL;
+	enum vmdev_driver_choice choice;
+	int r = vfio_driver_choose(pci, &driver, &module, &choice);
+
+	if (r < 0 || !module)
+		return r;
+	return vfio_variant_available(pci->ctx, module);
+}
+
 /*
  * Check every endpoint of GROUP and record how it is now. Any refusal or
  * unreadable driver ends it before a write: a driver that cannot be read
@@ -52,6 +64,8 @@ static int group_record(struct vmdev_group *group, const char *driver, unsigned 
 		if (r == 0)
 			r = refusal_errno(refusal);
 		vmdev_refusal_free(refusal);
+		if (r == 0 && !driver)
+			r = variant_findable(m->pci);
 		if (r < 0)
 			break;
 		grown = realloc(was, (n + 1) * sizeof(*was));
@@ -93,8 +107,9 @@ static int group_record(struct vmdev_group *group, const char *driver, unsigned 
  * device that moved (also one a new_id bind took along) back where it was.
  *
  * Returns 0, the first refusal's or failing vmdev_pci_bind()'s error, a
- * read's error (nothing written), or -ENOTRECOVERABLE when a device could
- * not be put back.
+ * read's error or -ENOENT for a member's chosen variant that is neither
+ * loaded nor found (nothing written), or -ENOTRECOVERABLE when a device
+ * could not be put back.
  */
 VMDEV_EXPORT int vmdev_group_bind(struct vmdev_group *group, const char *driver,
 				  unsigned int flags)

@@ -128,6 +128,7 @@ void kmod_free(struct vmdev_ctx *ctx);
 /* variant.c */
 int vfio_variant_find(struct vmdev_pci *pci, char **module);
 int module_pci_driver(struct vmdev_ctx *ctx, const char *module, char **driver);
+int vfio_variant_available(struct vmdev_ctx *ctx, const char *module);
 int vfio_driver_choose(struct vmdev_pci *pci, char **driver, char **module,
 		       enum vmdev_driver_choice *choice);
 

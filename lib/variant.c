@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <libkmod.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -144,6 +145,23 @@ int module_pci_driver(struct vmdev_ctx *ctx, const char *module, char **driver)
 	if (r < 0)
 		return r;
 	return *driver ? 0 : -ENOENT;
+}
+
+/* Whether the variant MODULE is loaded with its PCI driver, or can be
+ * loaded (libkmod finds it): 0, else -ENOENT. */
+int vfio_variant_available(struct vmdev_ctx *ctx, const char *module)
+{
+	struct kmod_module *m;
+	char *driver;
+
+	if (module_pci_driver(ctx, module, &driver) == 0) {
+		free(driver);
+		return 0;
+	}
+	if (driver_module(ctx, module, &m) < 0)
+		return -ENOENT;
+	kmod_module_unref(m);
+	return 0;
 }
 
 /*

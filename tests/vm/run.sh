@@ -196,16 +196,33 @@ if [ ! -e "$KD/mattr-build/.built-$MATTR_HASH" ] || [ ! -e "$MODDIR/extra/mattr.
 	touch "$KD/mattr-build/.built-$MATTR_HASH"
 	log "built mattr.ko ($MATTR_HASH) in $(printf '%.2f' "$(echo "$(now) - $t1" | bc)") s"
 fi
+# Our own vfio-pci variant driver (tests/vm/vvariant), the same way.
+VVARIANT_HASH=$(cat "$HERE/vvariant/Kbuild" "$HERE/vvariant/vfio_pci_vtest.c" | md5sum | cut -c1-12)
+if [ ! -e "$KD/vvariant-build/.built-$VVARIANT_HASH" ] || [ ! -e "$MODDIR/extra/vfio_pci_vtest.ko" ]; then
+	t1=$(now)
+	rm -rf "$KD/vvariant-build"
+	mkdir -p "$KD/vvariant-build"
+	cp "$HERE/vvariant/Kbuild" "$HERE/vvariant/vfio_pci_vtest.c" "$KD/vvariant-build/"
+	make -C "$ROOT/usr/src/linux-headers-$KVER" M="$KD/vvariant-build" modules \
+		>"$KD/vvariant-build/build.log" 2>&1 || { tail -n 40 "$KD/vvariant-build/build.log" >&2; die "building tests/vm/vvariant failed (log: $KD/vvariant-build/build.log)"; }
+	mkdir -p "$MODDIR/extra"
+	cp "$KD/vvariant-build/vfio_pci_vtest.ko" "$MODDIR/extra/"
+	touch "$KD/vvariant-build/.built-$VVARIANT_HASH"
+	log "built vfio_pci_vtest.ko ($VVARIANT_HASH) in $(printf '%.2f' "$(echo "$(now) - $t1" | bc)") s"
+fi
 phase_done build-modules "$t0"
 
 # ---------------------------------------------------------------- phase: initramfs
 t0=$(now)
 # Modules loaded in the guest, in this order (dependencies come from modules.dep);
 # mattr (ours, tests/vm/mattr) after the samples.
-GUEST_MODULES="virtio_pci virtio_net virtio_rng e1000e pci-stub vfio vfio_iommu_type1 vfio-pci mdev mtty mdpy mdpy-fb mbochs mattr"
+GUEST_MODULES="virtio_pci virtio_net virtio_rng e1000e pci-stub vfio vfio_iommu_type1 vfio-pci mdev mtty mdpy mdpy-fb mbochs mattr nvme"
+# In the guest's module tree (modules.alias lists them) but not loaded at boot:
+# vfio_pci_vtest (ours, tests/vm/vvariant) is loaded by vmdevctl's bind.
+GUEST_INSTALLED="vfio_pci_vtest"
 HWDB=
 [ -r /usr/lib/udev/hwdb.bin ] && HWDB=/usr/lib/udev/hwdb.bin
-BASE_KEY=$( { echo "v4 $GUEST_MODULES mattr=$MATTR_HASH"; md5sum "$BUSYBOX"; [ -z "$HWDB" ] || stat -c '%s %Y' "$HWDB"; stat -c '%Y' "$MODDIR/extra"/*.ko; } | md5sum | cut -c1-12)
+BASE_KEY=$( { echo "v4 $GUEST_MODULES mattr=$MATTR_HASH installed=$GUEST_INSTALLED vvariant=$VVARIANT_HASH"; md5sum "$BUSYBOX"; [ -z "$HWDB" ] || stat -c '%s %Y' "$HWDB"; stat -c '%Y' "$MODDIR/extra"/*.ko; } | md5sum | cut -c1-12)
 BASE=$KD/initramfs-base-$BASE_KEY.cpio
 if [ ! -e "$BASE" ]; then
 	log "building the static initramfs part"
@@ -219,7 +236,7 @@ if [ ! -e "$BASE" ]; then
 		[ -e "$S/$a" ] || ln -s /bin/busybox "$S/$a"
 	done
 	# closure of the guest modules; .ko.xz/.ko.zst (6.12) decompressed for busybox modprobe
-	files=$(for m in $GUEST_MODULES; do
+	files=$(for m in $GUEST_MODULES $GUEST_INSTALLED; do
 		modprobe -d "$ROOT" -S "$KVER" --show-depends "$m" || die "module $m not found for $KVER"
 	done | awk '$1 == "insmod" { print $2 }' | sort -u)
 	for f in $files; do
@@ -345,6 +362,9 @@ QARGS=(
 	-device pcie-pci-bridge,id=br1,bus=rp1,addr=00.0
 	-device virtio-net-pci,bus=br1,addr=01.0,romfile=
 	-device virtio-rng-pci,bus=br1,addr=02.0
+	-device pcie-root-port,id=rp9,bus=pcie.0,chassis=9,slot=9,addr=0x9
+	-device nvme-subsys,id=subsys0
+	-device nvme,serial=deadbeef,subsys=subsys0,bus=rp9,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=6
 )
 log "booting: $QEMU ${QARGS[*]}"
 set +e

@@ -179,6 +179,8 @@ if ((${#addrs[@]})); then
 	has "a PCI address after unbind --no-probe" "$a" vmdevctl "${R[@]}" unbind --no-probe ""
 	has "bind -d offers vfio-pci" vfio-pci vmdevctl "${R[@]}" bind -d ""
 	has "bind -d offers pci-stub" pci-stub vmdevctl "${R[@]}" bind -d ""
+	has "bind -d offers auto" auto vmdevctl "${R[@]}" bind -d ""
+	lacks "devices -d does not offer auto" auto vmdevctl "${R[@]}" devices -d ""
 	exactly "bind --driver=vf offers vfio-pci" "vfio-pci" vmdevctl "${R[@]}" bind --driver "=" vf
 	lacks "bind -d offers no address" "$a" vmdevctl "${R[@]}" bind -d ""
 	drv=$(v devices | awk 'NR > 1 && $5 != "-" { print $5; exit }')

@@ -221,6 +221,10 @@ def cases(copy, afile, jfile, jbad):
     c("bind -d twice", ["bind", "-d", "vfio-pci", "-d", "pci-stub", "00:03.0"], 2, ["-d given twice"])
     c("bind --no-probe (an option of unbind)", ["bind", "--no-probe", "00:03.0"], 2, ["--no-probe is not for bind"])
     c("bind a bridge (refused: exit 1)", ["bind", "0000:01:00.0"], 1, ["0000:01:00.0", "bridge"])
+    c("bind -d auto a malformed address", ["bind", "-d", "auto", "00:99.0"], 2, ["'00:99.0'"])
+    c("bind -d auto a bridge (refused: exit 1)", ["bind", "-d", "auto", "0000:01:00.0"], 1, ["0000:01:00.0", "bridge"])
+    c("bind -d AUTO (driver names are case-sensitive)", ["bind", "-d", "AUTO", "00:03.0"], 3, ["'AUTO'"])
+    c("bind -d auto then -d vfio-pci", ["bind", "-d", "auto", "-d", "vfio-pci", "00:03.0"], 2, ["-d given twice"])
     # --- unbind
     c("unbind without an address", ["unbind"], 2, ["needs a PCI address"])
     c("unbind a malformed address", ["unbind", "0000:00:02.0.0"], 2, ["'0000:00:02.0.0'"])

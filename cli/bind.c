@@ -342,7 +342,7 @@ static struct choice *missing_variant(struct cli *cli, struct choice *choices, s
 static int bind_group(struct cli *cli, struct vmdev_group *group, const char *driver,
 		      unsigned int flags, struct bind_results *results)
 {
-	const char *shown_driver = driver ? driver : "each one's vfio driver";
+	const char *shown_driver = driver;
 	struct vmdev_member *m;
 	struct choice *choices, *missing;
 	char **previous;
@@ -369,10 +369,23 @@ static int bind_group(struct cli *cli, struct vmdev_group *group, const char *dr
 			note_new_id(cli, pci, choices[k].driver, flags);
 		k++;
 	}
-	if (r == 0)
+	/* the members' chosen driver when they share one */
+	for (size_t i = 0; i < k && !driver; i++) {
+		if (!choices[i].driver)
+			continue;
+		if (!shown_driver)
+			shown_driver = choices[i].driver;
+		else if (strcmp(shown_driver, choices[i].driver) != 0)
+			shown_driver = "the vfio drivers chosen for its members";
+	}
+	if (!shown_driver)
+		shown_driver = "vfio-pci";
+	if (r == 0) {
 		r = vmdev_group_bind(group, driver, flags);
-	else
-		r = -ECANCELED; /* choose() said why */
+	} else {
+		code = r; /* choose() said why */
+		r = -ECANCELED;
+	}
 	if (r == -ENOENT && (missing = missing_variant(cli, choices, k))) {
 		fail(0, "cannot bind group %u: module %s, the vfio-pci variant whose vfio_pci: alias matches %s, is not installed (run depmod if modules.alias is stale; bind -d vfio-pci for the generic driver)",
 		     vmdev_group_get_number(group), missing->module, missing->address);

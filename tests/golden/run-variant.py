@@ -58,7 +58,11 @@ def make_modules(root):
                     'aligned(1))) = "alias=%s\\0license=GPL\\0name=%s";\n' % (alias, name))
         subprocess.run([cc, "-c", src, "-o", os.path.join(extra, name + ".ko")], check=True)
         os.unlink(src)
-    depmod = shutil.which("depmod") or "/sbin/depmod"
+    # kmod's depmod (scripts/setup.sh installs it), in sbin: maybe not on a user's PATH
+    depmod = shutil.which("depmod", path=os.pathsep.join(
+        [os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+    if not depmod:
+        raise SystemExit("not ok - depmod not found (apt-get install kmod)\n1 failed")
     subprocess.run([depmod, "-b", root, KVER], check=True, capture_output=True)
     return moddir
 

@@ -161,7 +161,8 @@ static void pci_relink(struct vmdev_ctx *ctx)
 /*
  * A device that appeared after the scan (a VF an SR-IOV change made):
  * into the model in address order, without a rescan that would invalidate
- * the caller's pointers. *OUT is the device, also when it was there.
+ * the caller's pointers. *OUT is the device, also when it was there (its
+ * group read again); -ENOENT when there is no such device (any more).
  */
 int pci_insert(struct vmdev_ctx *ctx, const char *address, struct vmdev_pci **out)
 {
@@ -176,6 +177,19 @@ int pci_insert(struct vmdev_ctx *ctx, const char *address, struct vmdev_pci **ou
 	while (at < ctx->n_pci && strcmp(ctx->pci[at]->address, address) < 0)
 		at++;
 	if (at < ctx->n_pci && strcmp(ctx->pci[at]->address, address) == 0) {
+		char dir[64];
+		_cleanup_(closep) int fd = -1;
+
+		/* a VF taken away and made again (by another process) may have
+		 * a new group: the one fact of a known device read again */
+		r = format_path(dir, sizeof(dir), SYS_PCI_DEVICES "/%s", address);
+		if (r == 0)
+			fd = sysfs_open_dir(ctx, dir);
+		if (fd < 0)
+			return r < 0 ? r : fd;
+		r = sysfs_link_group_at(fd, "iommu_group", &ctx->pci[at]->iommu_group);
+		if (r < 0)
+			return r;
 		*out = ctx->pci[at];
 		return 0;
 	}

@@ -255,17 +255,27 @@ VMDEV_EXPORT int vmdev_pci_get_vfs(struct vmdev_pci *pf, struct vmdev_pci ***vfs
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n && r >= 0; i++) {
-		r = pci_insert(pf->ctx, addresses[i], &list[i]);
-		if (r == 0 && list[i]->iommu_group >= 0)
-			r = group_insert(pf->ctx, (unsigned int)list[i]->iommu_group);
+		struct vmdev_pci *vf;
+
+		r = pci_insert(pf->ctx, addresses[i], &vf);
+		if (r == -ENOENT) { /* taken away while we looked */
+			r = 0;
+			continue;
+		}
+		if (r == 0 && vf->iommu_group >= 0)
+			r = group_insert(pf->ctx, (unsigned int)vf->iommu_group);
+		if (r == 0)
+			list[(*count)++] = vf;
 	}
 	free(addresses);
 	if (r < 0) {
+		*count = 0;
 		free(list);
 		return r;
 	}
-	*vfs = list;
-	*count = n;
+	*vfs = *count ? list : NULL;
+	if (!*count)
+		free(list);
 	return 0;
 }
 

@@ -201,8 +201,8 @@ phase_done build-modules "$t0"
 # ---------------------------------------------------------------- phase: initramfs
 t0=$(now)
 # Modules loaded in the guest, in this order (dependencies come from modules.dep);
-# mattr (ours, tests/vm/mattr) after the samples.
-GUEST_MODULES="virtio_pci virtio_net virtio_rng e1000e pci-stub vfio vfio_iommu_type1 vfio-pci mdev mtty mdpy mdpy-fb mbochs mattr"
+# mattr (ours, tests/vm/mattr) after the samples; nvme (the SR-IOV PF's driver) last.
+GUEST_MODULES="virtio_pci virtio_net virtio_rng e1000e pci-stub vfio vfio_iommu_type1 vfio-pci mdev mtty mdpy mdpy-fb mbochs mattr nvme"
 HWDB=
 [ -r /usr/lib/udev/hwdb.bin ] && HWDB=/usr/lib/udev/hwdb.bin
 BASE_KEY=$( { echo "v4 $GUEST_MODULES mattr=$MATTR_HASH"; md5sum "$BUSYBOX"; [ -z "$HWDB" ] || stat -c '%s %Y' "$HWDB"; stat -c '%Y' "$MODDIR/extra"/*.ko; } | md5sum | cut -c1-12)
@@ -329,6 +329,8 @@ t0=$(now)
 #   00:04.0 virtio-net + 00:04.1 virtio-rng         one multifunction slot: one shared group
 #   00:05.0 pcie-root-port -> 01:00.0 pcie-pci-bridge -> 02:01.0 virtio-net, 02:02.0 virtio-rng
 #                                                   bridge + devices behind it share a group
+#   00:09.0 pcie-root-port -> 05:00.0 nvme (SR-IOV PF, driver nvme, sriov_totalvfs 2)
+#                                                   its VFs 05:00.1/.2 get groups of their own
 # A second serial port (ttyS1) carries the base64 tar of the guest's $VM_OUT back to us.
 QARGS=(
 	-machine q35,accel=tcg,kernel-irqchip=split -cpu max -smp 1 -m 1024
@@ -345,6 +347,9 @@ QARGS=(
 	-device pcie-pci-bridge,id=br1,bus=rp1,addr=00.0
 	-device virtio-net-pci,bus=br1,addr=01.0,romfile=
 	-device virtio-rng-pci,bus=br1,addr=02.0
+	-device pcie-root-port,id=rp9,bus=pcie.0,chassis=9,slot=9,addr=0x9
+	-device nvme-subsys,id=subsys0
+	-device nvme,serial=deadbeef,subsys=subsys0,bus=rp9,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=6
 )
 log "booting: $QEMU ${QARGS[*]}"
 set +e

@@ -211,6 +211,28 @@ else
 	exactly "no group for 'groups '" "" vmdevctl "${R[@]}" groups ""
 fi
 
+# ---- SR-IOV PFs ------------------------------------------------------------
+has "sriov among the commands" sriov vmdevctl ""
+has "-d among the options of sriov" -d vmdevctl sriov -
+lacks "no --group for sriov" --group vmdevctl sriov --
+mapfile -t pfs < <(v sriov | awk 'NR > 1 && $1 != "VF" { print $1 }')
+if ((${#pfs[@]})); then
+	pf=${pfs[0]}
+	total=$(v sriov "$pf" | awk 'NR == 2 { print $4 }')
+	has "a PF for 'sriov '" "$pf" vmdevctl "${R[@]}" sriov ""
+	lacks "no device that is no PF for 'sriov '" "${addrs[0]}" vmdevctl "${R[@]}" sriov ""
+	has "count 0 after 'sriov PF '" 0 vmdevctl "${R[@]}" sriov "$pf" ""
+	has "the PF's total after 'sriov PF '" "$total" vmdevctl "${R[@]}" sriov "$pf" ""
+	lacks "no count over the total" "$((total + 1))" vmdevctl "${R[@]}" sriov "$pf" ""
+	exactly "nothing after 'sriov PF NUM '" "" vmdevctl "${R[@]}" sriov "$pf" 1 ""
+	for d in none probe vfio-pci; do
+		has "sriov -d offers $d" "$d" vmdevctl "${R[@]}" sriov "$pf" 1 -d ""
+	done
+	lacks "bind -d offers no 'none'" none vmdevctl "${R[@]}" bind -d ""
+else
+	SKIPS+="no SR-IOV PF under $ROOT"$'\n'; echo "# skip: no SR-IOV PF under $ROOT"
+fi
+
 # ---- mdev parents, types and mdevs ---------------------------------------
 mapfile -t parents < <(v parents | awk 'NR > 1 { print $1 }')
 if ((${#parents[@]})); then

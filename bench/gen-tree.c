@@ -296,6 +296,20 @@ int main(int argc, char **argv)
 				f == 0 ? 0x80 : 0, f == 3 && (i & 1) ? "e1000e" : "vfio-pci", g });
 		}
 	}
+	/* an SR-IOV PF without VFs, as QEMU's emulated nvme shows it */
+	{
+		const char *pf = "sys/devices/pci0000:00/0000:00:1e.0";
+
+		driver_dir("pci", "nvme", true);
+		pci_device(&(struct pci_dev){ pf, "0000:00:1e.0", 0x1b36, 0x0010, 0x010802, 0,
+			"nvme", new_group("identity") });
+		attr(pf, "sriov_totalvfs", "2\n");
+		attr(pf, "sriov_numvfs", "0\n");
+		attr(pf, "sriov_drivers_autoprobe", "1\n");
+		attr(pf, "sriov_offset", "1\n");
+		attr(pf, "sriov_stride", "1\n");
+		attr(pf, "sriov_vf_device", "10\n");
+	}
 
 	/* the parents and their types */
 	n_pci_parents = parents / 2 > 18 ? 18 : parents / 2;

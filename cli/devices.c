@@ -25,6 +25,9 @@ struct device_record {
 	int iommu_group;
 	bool numvfs_known;
 	unsigned int numvfs;
+	bool totalvfs_known;
+	unsigned int totalvfs;
+	struct vmdev_pci *physfn; /* the PF of a VF */
 };
 
 static void device_record_read(struct vmdev_pci *pci, char *driver,
@@ -37,6 +40,9 @@ static void device_record_read(struct vmdev_pci *pci, char *driver,
 	};
 	vmdev_pci_get_driver_override(pci, &rec->driver_override);
 	rec->numvfs_known = vmdev_pci_get_sriov_numvfs(pci, &rec->numvfs) == 0;
+	rec->totalvfs_known = vmdev_pci_get_sriov_totalvfs(pci, &rec->totalvfs) == 0;
+	if (vmdev_pci_get_physfn(pci, &rec->physfn) < 0)
+		rec->physfn = NULL;
 }
 
 static void device_record_free(struct device_record *rec)
@@ -68,6 +74,11 @@ static void device_record_json(struct jout *j, const struct device_record *rec)
 	else
 		jout_null(j, "sriov_numvfs");
 	jout_bool(j, "mdev_parent", vmdev_pci_is_mdev_parent(pci));
+	jout_string(j, "physfn", rec->physfn ? vmdev_pci_get_address(rec->physfn) : NULL);
+	if (rec->totalvfs_known)
+		jout_int(j, "sriov_totalvfs", rec->totalvfs);
+	else
+		jout_null(j, "sriov_totalvfs");
 	jout_close_object(j);
 }
 
@@ -93,6 +104,12 @@ static void device_record_text(const struct device_record *rec, bool *header)
 	print_utf8(vendor ? vendor : "");
 	fputs(vendor && device ? " " : "", stdout);
 	print_utf8(device ? device : "");
+	/* SR-IOV: where a VF comes from, what a PF can make */
+	if (rec->physfn)
+		printf("%s(VF of %s)", vendor || device ? " " : "", vmdev_pci_get_address(rec->physfn));
+	if (rec->totalvfs_known)
+		printf("%s(SR-IOV PF: %u of %u VFs)", vendor || device ? " " : "",
+		       rec->numvfs_known ? rec->numvfs : 0, rec->totalvfs);
 	putchar('\n');
 }
 

@@ -250,7 +250,7 @@ static int refused_as(struct vmdev_pci *pci, const char *driver,
 		     driver, detail);
 		return EXIT_FAILED;
 	case VMDEV_REFUSAL_SRIOV_PF:
-		fail(0, "cannot bind %s to %s: %s, which the driver refuses (first: echo 0 > /sys/bus/pci/devices/%s/sriov_numvfs)",
+		fail(0, "cannot bind %s to %s: %s, which the driver refuses (first: vmdevctl sriov %s 0)",
 		     address, driver, detail, address);
 		return EXIT_FAILED;
 	case VMDEV_REFUSAL_HEADER_TYPE:
@@ -310,6 +310,48 @@ int check_unbind(struct vmdev_pci *pci, unsigned int flags)
 	r = refused(pci, NULL, refusal);
 	vmdev_refusal_free(refusal);
 	return r;
+}
+
+int check_sriov(struct vmdev_pci *pf, unsigned int numvfs)
+{
+	const char *address = vmdev_pci_get_address(pf);
+	struct vmdev_refusal *refusal = NULL;
+	const char *vf;
+	char *detail;
+	int code = EXIT_OK;
+	int r = vmdev_pci_check_sriov(pf, numvfs, 0, &refusal);
+
+	if (r < 0)
+		return fail(r, "cannot check %s", address);
+	vf = vmdev_refusal_get_vf(refusal);
+	detail = refusal ? refusal_text(refusal, NULL, NULL) : NULL;
+	switch (vmdev_refusal_get_kind(refusal)) {
+	case VMDEV_REFUSAL_NOT_SRIOV_PF:
+		code = fail_code(EXIT_FAILED, "cannot set the VFs of %s: it is not an SR-IOV PF",
+				 address);
+		break;
+	case VMDEV_REFUSAL_NO_PF_DRIVER:
+		code = fail_code(EXIT_FAILED, "cannot set the VFs of %s to %u: it has no driver, and the kernel makes VFs only through the PF's driver (bind it to its host driver first)",
+				 address, numvfs);
+		break;
+	case VMDEV_REFUSAL_HELD:
+		code = fail_code(EXIT_BUSY, "cannot set the VFs of %s to %u: its VF %s is in use by %s (VFIO group %d); taking the VFs away would pull it from under them: stop that first",
+				 address, numvfs, vf ? vf : "?", detail ? detail : "?",
+				 vmdev_refusal_get_group(refusal));
+		break;
+	case VMDEV_REFUSAL_IN_USE:
+		code = fail_code(EXIT_BUSY, "cannot set the VFs of %s to %u: its VF %s is used by the host: %s",
+				 address, numvfs, vf ? vf : "?", detail ? detail : "?");
+		break;
+	case VMDEV_REFUSAL_NONE:
+		break;
+	default:
+		code = fail_code(EXIT_FAILED, "cannot set the VFs of %s to %u: %s", address, numvfs,
+				 detail ? detail : "refused");
+	}
+	free(detail);
+	vmdev_refusal_free(refusal);
+	return code;
 }
 
 int check_remove(struct vmdev_mdev *mdev)

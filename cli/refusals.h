@@ -9,6 +9,7 @@
 int check_bind(struct vmdev_pci *pci, const char *driver, unsigned int flags);
 int check_unbind(struct vmdev_pci *pci, unsigned int flags);
 int check_remove(struct vmdev_mdev *mdev);
+int check_sriov(struct vmdev_pci *pf, unsigned int numvfs);
 
 /* Why a member spoils its group (VERDICT, on DRIVER), and what to do:
  * a malloc'd sentence, or NULL when out of memory */

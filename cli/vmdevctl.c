@@ -13,6 +13,7 @@ const struct command *const commands[] = {
 	&cmd_list, &cmd_types, &cmd_parents, &cmd_devices, &cmd_groups, &cmd_check,
 	&cmd_create, &cmd_remove, &cmd_bind, &cmd_unbind, &cmd_monitor, &cmd_qemu_args,
 	&cmd_define, &cmd_undefine, &cmd_modify, &cmd_start, &cmd_stop, &cmd_autostart,
+	&cmd_sriov,
 };
 const size_t n_commands = sizeof(commands) / sizeof(commands[0]);
 

@@ -102,6 +102,7 @@ const struct command *find_command(const char *name);
 extern const struct command cmd_list, cmd_types, cmd_parents, cmd_devices, cmd_groups,
 	cmd_check, cmd_create, cmd_remove, cmd_bind, cmd_unbind, cmd_monitor, cmd_qemu_args,
 	cmd_define, cmd_undefine, cmd_modify, cmd_start, cmd_stop, cmd_autostart;
+extern const struct command cmd_sriov;
 
 /* errors.c: "vmdevctl: WHAT: WHY" on stderr, and the exit code for it */
 int exit_code_for(int err);

@@ -274,6 +274,8 @@ enum vmdev_refusal_kind {
 	VMDEV_REFUSAL_HEADER_TYPE, /* not a normal (type 0) header */
 	VMDEV_REFUSAL_IN_USE,      /* the host uses it: see enum vmdev_host_use */
 	VMDEV_REFUSAL_HELD,        /* a process holds its VFIO group or device open */
+	VMDEV_REFUSAL_NOT_SRIOV_PF,  /* an SR-IOV change of a device that is no PF */
+	VMDEV_REFUSAL_NO_PF_DRIVER,  /* an SR-IOV change of a PF without a driver */
 };
 
 /* How the host visibly uses a device (VMDEV_REFUSAL_IN_USE). */
@@ -296,6 +298,7 @@ const char *vmdev_refusal_get_device_name(const struct vmdev_refusal *refusal);
 const char *vmdev_refusal_get_mount_point(const struct vmdev_refusal *refusal);
 int vmdev_refusal_get_group(const struct vmdev_refusal *refusal);
 const char *vmdev_refusal_get_mdev(const struct vmdev_refusal *refusal);
+const char *vmdev_refusal_get_vf(const struct vmdev_refusal *refusal);
 const struct vmdev_holder *vmdev_refusal_get_holders(const struct vmdev_refusal *refusal,
 						     size_t *count);
 
@@ -324,6 +327,29 @@ int vmdev_pci_choose_vfio_driver(struct vmdev_pci *pci, char **driver, char **mo
 				 enum vmdev_driver_choice *choice);
 int vmdev_pci_get_new_id_peers(struct vmdev_pci *pci, const char *driver,
 			       struct vmdev_pci ***peers, size_t *count);
+
+/* ---- SR-IOV: a physical function (PF) and its virtual functions (VFs) --- */
+
+/* live values of a PF; -ENOENT for a device that is no PF */
+int vmdev_pci_get_sriov_totalvfs(struct vmdev_pci *pci, unsigned int *totalvfs);
+int vmdev_pci_get_sriov_autoprobe(struct vmdev_pci *pci, bool *autoprobe);
+int vmdev_pci_get_sriov_vf_device(struct vmdev_pci *pci, unsigned int *device);
+/* the VFs now (an array the caller frees), and the PF of a VF */
+int vmdev_pci_get_vfs(struct vmdev_pci *pf, struct vmdev_pci ***vfs, size_t *count);
+int vmdev_pci_get_physfn(struct vmdev_pci *vf, struct vmdev_pci **pf);
+
+/* Where vmdev_pci_set_sriov_numvfs() puts the VFs it makes. */
+enum vmdev_vf_driver {
+	VMDEV_VF_DRIVER_DEFAULT, /* what vmdev_pci_bind() takes without a choice */
+	VMDEV_VF_DRIVER_NONE,    /* no driver: left unbound */
+	VMDEV_VF_DRIVER_PROBE,   /* the kernel's choice, autoprobe on while they appear */
+	VMDEV_VF_DRIVER_NAMED,   /* the driver named */
+};
+int vmdev_pci_check_sriov(struct vmdev_pci *pf, unsigned int numvfs,
+			  unsigned int flags, struct vmdev_refusal **refusal);
+int vmdev_pci_set_sriov_numvfs(struct vmdev_pci *pf, unsigned int numvfs,
+			       enum vmdev_vf_driver choice, const char *driver,
+			       unsigned int flags);
 
 /* ---- vfio-mdev-pci: a whole PCI device wrapped as one mdev -------------- */
 

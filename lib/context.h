@@ -36,6 +36,7 @@ struct vmdev_ctx {
 	bool pci_scanned;
 	struct vmdev_pci **pci; /* sorted by address */
 	size_t n_pci;
+	struct vmdev_pci *pci_gone; /* VFs taken away since the scan (pci_detach) */
 
 	bool mdev_scanned;
 	struct vmdev_parent **parents; /* sorted by name */

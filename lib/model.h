@@ -95,6 +95,8 @@ struct vmdev_mdev {
 int pci_scan(struct vmdev_ctx *ctx);
 void pci_free_all(struct vmdev_ctx *ctx);
 int pci_header_type(struct vmdev_pci *pci, unsigned int *header);
+int pci_insert(struct vmdev_ctx *ctx, const char *address, struct vmdev_pci **pci);
+void pci_detach(struct vmdev_pci *pci);
 void hwdb_lookup(struct vmdev_pci *pci);
 void hwdb_free(struct vmdev_ctx *ctx);
 
@@ -131,6 +133,14 @@ int module_pci_driver(struct vmdev_ctx *ctx, const char *module, char **driver);
 int vfio_variant_available(struct vmdev_ctx *ctx, const char *module);
 int vfio_driver_choose(struct vmdev_pci *pci, char **driver, char **module,
 		       enum vmdev_driver_choice *choice);
+
+/* sriov.c: a PF's VFs as its virtfnN links name them now, in VF order */
+int sriov_vf_addresses(struct vmdev_pci *pf, char (**addresses)[VMDEV_PCI_ADDR_LEN],
+		       size_t *count);
+/* the address VF number INDEX (from 0) of PF gets, by its offset and stride */
+int sriov_vf_address(struct vmdev_pci *pf, unsigned int index,
+		     char address[VMDEV_PCI_ADDR_LEN]);
+int sriov_read_number(struct vmdev_pci *pci, const char *attr, unsigned int *value);
 
 /* host-use.c */
 struct host_use {

@@ -136,12 +136,99 @@ int pci_scan(struct vmdev_ctx *ctx)
 
 void pci_free_all(struct vmdev_ctx *ctx)
 {
+	struct vmdev_pci *gone, *next;
+
 	for (size_t i = 0; i < ctx->n_pci; i++)
 		pci_free(ctx->pci[i]);
 	free(ctx->pci);
 	ctx->pci = NULL;
 	ctx->n_pci = 0;
+	for (gone = ctx->pci_gone; gone; gone = next) {
+		next = gone->next;
+		pci_free(gone);
+	}
+	ctx->pci_gone = NULL;
 	ctx->pci_scanned = false;
+}
+
+/* Link the devices in array order again, after one came or went. */
+static void pci_relink(struct vmdev_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_pci; i++)
+		ctx->pci[i]->next = i + 1 < ctx->n_pci ? ctx->pci[i + 1] : NULL;
+}
+
+/*
+ * A device that appeared after the scan (a VF an SR-IOV change made):
+ * into the model in address order, without a rescan that would invalidate
+ * the caller's pointers. *OUT is the device, also when it was there (its
+ * group read again); -ENOENT when there is no such device (any more).
+ */
+int pci_insert(struct vmdev_ctx *ctx, const char *address, struct vmdev_pci **out)
+{
+	struct vmdev_pci **grown, *pci;
+	size_t at = 0;
+	int r;
+
+	*out = NULL;
+	r = pci_scan(ctx);
+	if (r < 0)
+		return r;
+	while (at < ctx->n_pci && strcmp(ctx->pci[at]->address, address) < 0)
+		at++;
+	if (at < ctx->n_pci && strcmp(ctx->pci[at]->address, address) == 0) {
+		char dir[64];
+		_cleanup_(closep) int fd = -1;
+
+		/* a VF taken away and made again (by another process) may have
+		 * a new group: the one fact of a known device read again */
+		r = format_path(dir, sizeof(dir), SYS_PCI_DEVICES "/%s", address);
+		if (r == 0)
+			fd = sysfs_open_dir(ctx, dir);
+		if (fd < 0)
+			return r < 0 ? r : fd;
+		r = sysfs_link_group_at(fd, "iommu_group", &ctx->pci[at]->iommu_group);
+		if (r < 0)
+			return r;
+		*out = ctx->pci[at];
+		return 0;
+	}
+	r = pci_new(ctx, address, &pci);
+	if (r < 0)
+		return r;
+	grown = realloc(ctx->pci, (ctx->n_pci + 1) * sizeof(*grown));
+	if (!grown) {
+		pci_free(pci);
+		return -ENOMEM;
+	}
+	ctx->pci = grown;
+	memmove(&ctx->pci[at + 1], &ctx->pci[at], (ctx->n_pci - at) * sizeof(*grown));
+	ctx->pci[at] = pci;
+	ctx->n_pci++;
+	pci_relink(ctx);
+	*out = pci;
+	return 0;
+}
+
+/*
+ * A device that went away (a VF an SR-IOV change took away): out of the
+ * listing and the look-ups, but kept until the cache is dropped, so that
+ * a pointer the caller (or a group member) holds never dangles.
+ */
+void pci_detach(struct vmdev_pci *pci)
+{
+	struct vmdev_ctx *ctx = pci->ctx;
+
+	for (size_t i = 0; i < ctx->n_pci; i++) {
+		if (ctx->pci[i] != pci)
+			continue;
+		memmove(&ctx->pci[i], &ctx->pci[i + 1], (ctx->n_pci - i - 1) * sizeof(*ctx->pci));
+		ctx->n_pci--;
+		pci_relink(ctx);
+		pci->next = ctx->pci_gone;
+		ctx->pci_gone = pci;
+		return;
+	}
 }
 
 /**

@@ -16,6 +16,7 @@ struct vmdev_refusal {
 	struct host_use use;              /* IN_USE */
 	int group;                        /* HELD: the group held, or -1 */
 	char mdev[VMDEV_UUID_LEN];        /* HELD through this mdev, or "" */
+	char vf[VMDEV_PCI_ADDR_LEN];      /* HELD, IN_USE: the VF an SR-IOV change would take, or "" */
 	struct vmdev_holder *holders;     /* HELD */
 	size_t n_holders;
 };

@@ -82,6 +82,13 @@ VMDEV_EXPORT int vmdev_refusal_get_group(const struct vmdev_refusal *refusal)
 	return refusal ? refusal->group : -1;
 }
 
+/** vmdev_refusal_get_vf - a refusal of an SR-IOV change
+ * (vmdev_pci_check_sriov()) because of one VF: its address; else NULL */
+VMDEV_EXPORT const char *vmdev_refusal_get_vf(const struct vmdev_refusal *refusal)
+{
+	return refusal && refusal->vf[0] ? refusal->vf : NULL;
+}
+
 /** vmdev_refusal_get_mdev - VMDEV_REFUSAL_HELD through an mdev of the
  * device (its parent's driver would take it along): its UUID; else NULL */
 VMDEV_EXPORT const char *vmdev_refusal_get_mdev(const struct vmdev_refusal *refusal)
@@ -148,20 +155,14 @@ static int check_held(struct vmdev_ctx *ctx, int group, const char *dev_path,
  * driver, and, whatever CURRENT is, the mdevs it parents (their groups or
  * devices), which go with it.
  */
-static int driver_change_held(struct vmdev_pci *pci, const char *current,
-			      struct vmdev_refusal **out)
+static int driver_change_held_scanned(struct vmdev_pci *pci, const char *current,
+				      struct vmdev_refusal **out)
 {
 	struct vmdev_parent *parent;
 	struct vmdev_type *type;
 	struct vmdev_mdev *mdev;
 	int r;
 
-	if (!driver_is_vfio(current) && !(current && pci->mdev_parent))
-		return 0;
-	/* one /proc scan for the device and all its mdevs, not one each */
-	r = vfio_users_rescan(pci->ctx);
-	if (r < 0)
-		return r;
 	if (driver_is_vfio(current)) {
 		r = check_held(pci->ctx, pci->iommu_group, pci->path, NULL, out);
 		if (r < 0 || *out)
@@ -182,6 +183,20 @@ static int driver_change_held(struct vmdev_pci *pci, const char *current,
 		}
 	}
 	return 0;
+}
+
+static int driver_change_held(struct vmdev_pci *pci, const char *current,
+			      struct vmdev_refusal **out)
+{
+	int r;
+
+	if (!driver_is_vfio(current) && !(current && pci->mdev_parent))
+		return 0;
+	/* one /proc scan for the device and all its mdevs, not one each */
+	r = vfio_users_rescan(pci->ctx);
+	if (r < 0)
+		return r;
+	return driver_change_held_scanned(pci, current, out);
 }
 
 /* The refusals of the kernel's own probe for a vfio DRIVER. */
@@ -350,4 +365,88 @@ VMDEV_EXPORT int vmdev_mdev_check_remove(struct vmdev_mdev *mdev,
 	if (r < 0)
 		return r;
 	return check_held(mdev->ctx, mdev->iommu_group, mdev->path, NULL, refusal);
+}
+
+/*
+ * Whether taking VF away (with the PF's VFs) would pull it from under a
+ * process or the host, by the /proc scan the caller made: its VFIO group
+ * or device held, its mdevs' held, or (unless FORCE) the host using it
+ * through a host driver.
+ */
+static int vf_removal_refused(struct vmdev_pci *vf, bool force, struct vmdev_refusal **out)
+{
+	_cleanup_(freep) char *driver = NULL;
+	int r;
+
+	r = vmdev_pci_get_driver(vf, &driver);
+	if (r < 0)
+		return r;
+	r = driver_change_held_scanned(vf, driver, out);
+	if (r == 0 && !*out && !force && driver && !driver_is_vfio(driver) &&
+	    strcmp(driver, "pci-stub") != 0)
+		r = host_uses(vf, out);
+	if (r == 0 && *out)
+		memcpy((*out)->vf, vf->address, VMDEV_PCI_ADDR_LEN);
+	return r;
+}
+
+/**
+ * vmdev_pci_check_sriov - whether setting @pf's VF count to @numvfs would
+ * be refused
+ * @pf: the device
+ * @numvfs: the count wanted
+ * @flags: VMDEV_BIND_FORCE to take away VFs the host visibly uses
+ * @refusal: receives NULL when the change may go ahead, else a refusal
+ *           the caller frees with vmdev_refusal_free()
+ *
+ * Refused: a device that is no SR-IOV PF (VMDEV_REFUSAL_NOT_SRIOV_PF); a
+ * PF without a driver (VMDEV_REFUSAL_NO_PF_DRIVER: the kernel makes VFs
+ * only through the PF's driver); when the change takes the VFs there are
+ * away (a different count goes through 0), any of them whose VFIO group
+ * or device, or whose mdevs', a process holds open (VMDEV_REFUSAL_HELD),
+ * or, without VMDEV_BIND_FORCE, that the host visibly uses
+ * (VMDEV_REFUSAL_IN_USE); vmdev_refusal_get_vf() names that VF. A count
+ * that is already @numvfs is never refused. Nothing is written.
+ *
+ * Returns 0 (with or without a refusal), -ERANGE when @numvfs is over
+ * sriov_totalvfs, or a read's error.
+ */
+VMDEV_EXPORT int vmdev_pci_check_sriov(struct vmdev_pci *pf, unsigned int numvfs,
+				       unsigned int flags, struct vmdev_refusal **refusal)
+{
+	_cleanup_(freep) char *driver = NULL;
+	struct vmdev_pci **vfs = NULL;
+	unsigned int total, current;
+	size_t n = 0;
+	int r;
+
+	r = check_start(pf, refusal, &driver);
+	if (r < 0)
+		return r;
+	r = vmdev_pci_get_sriov_totalvfs(pf, &total);
+	if (r == -ENOENT)
+		return refusal_new(VMDEV_REFUSAL_NOT_SRIOV_PF, refusal);
+	if (r < 0)
+		return r;
+	if (numvfs > total)
+		return -ERANGE;
+	r = vmdev_pci_get_sriov_numvfs(pf, &current);
+	if (r < 0 || current == numvfs)
+		return r;
+	if (!driver)
+		return refusal_new(VMDEV_REFUSAL_NO_PF_DRIVER, refusal);
+	if (current == 0)
+		return 0;
+	r = vmdev_pci_get_vfs(pf, &vfs, &n);
+	/* one /proc scan for every VF */
+	if (r == 0)
+		r = vfio_users_rescan(pf->ctx);
+	for (size_t i = 0; i < n && r == 0 && !*refusal; i++)
+		r = vf_removal_refused(vfs[i], flags & VMDEV_BIND_FORCE, refusal);
+	free(vfs);
+	if (r < 0) {
+		vmdev_refusal_free(*refusal);
+		*refusal = NULL;
+	}
+	return r;
 }

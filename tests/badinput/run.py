@@ -27,6 +27,7 @@ from tap import finish, result, tree_digest  # noqa: E402
 # values from the recorded tree (tests/golden/mdev-nonviable)
 U1 = "0b0c1a7e-0001-4000-8000-000000000001"       # an mdev of mtty/mtty-1
 U_NONE = "0b0c1a7e-0009-4000-8000-000000000009"   # well formed, no such mdev
+PF = "0000:03:00.0"                               # the SR-IOV PF (nvme, 2 VFs at most, none now)
 # definitions seeded into the copy (main()): DEF_U a good one under mtty,
 # ACT_U the definition of the active U1, BAD_U a malformed file under mdpy,
 # DUP_U defined under two parents
@@ -235,6 +236,28 @@ def cases(copy, afile, jfile, jbad):
     c("monitor with a positional argument", ["monitor", "now"], 2, ["'now'"])
     c("monitor -p (takes no option)", ["monitor", "-p", "mtty"], 2, ["-p is not for monitor"])
     c("monitor with a control byte argument", ["monitor", "\x07"], 2, ["'\\x07'"])
+    # --- sriov
+    c("sriov a malformed address", ["sriov", "00:99.0"], 2, ["'00:99.0'"])
+    c("sriov an unknown address", ["sriov", "0000:00:1e.0"], 3, ["no PCI device 0000:00:1e.0"])
+    c("sriov a good PF then a bad address", ["sriov", PF, "zz", "00:03.0"], 2, ["'zz'"])
+    c("sriov of a device that is no PF (exit 1)", ["sriov", "00:03.0"], 1, ["0000:00:03.0 is not an SR-IOV PF"])
+    c("sriov NUM of a device that is no PF (exit 1)", ["sriov", "00:03.0", "1"], 1, ["not an SR-IOV PF"])
+    c("sriov NUM of an unknown address", ["sriov", "0000:00:1e.0", "1"], 3, ["0000:00:1e.0"])
+    c("sriov NUM over sriov_totalvfs", ["sriov", PF, "3"], 2, ["invalid VF count 3", "at most 2"])
+    c("sriov NUM over 65535", ["sriov", PF, "65536"], 2, ["invalid VF count '65536'"])
+    c("sriov NUM of many digits", ["sriov", PF, "0000000000001"], 2, ["invalid VF count '0000000000001'"])
+    c("sriov NUM negative", ["sriov", PF, "-1"], 2, ["'-1'"])
+    c("sriov NUM not a number", ["sriov", PF, "2x"], 2, ["'2x'"])
+    c("sriov two counts", ["sriov", PF, "1", "2"], 2, ["one PF and one count", "'2'"])
+    c("sriov a count first", ["sriov", "1", PF], 2, ["'1'"])
+    c("sriov -d without a count", ["sriov", "-d", "vfio-pci", PF], 2, ["-d goes with a VF count"])
+    c("sriov -d ..", ["sriov", PF, "1", "-d", ".."], 2, ["invalid driver name '..'"])
+    c("sriov -d a/b", ["sriov", PF, "1", "-d", "vfio/pci"], 2, ["'vfio/pci'"])
+    c("sriov -d empty", ["sriov", PF, "1", "-d", ""], 2, ["invalid driver name ''"])
+    c("sriov -d unknown", ["sriov", PF, "1", "-d", "nosuchdriver"], 3, ["no driver 'nosuchdriver'"])
+    c("sriov -d twice", ["sriov", PF, "1", "-d", "none", "-d", "probe"], 2, ["-d given twice"])
+    c("sriov --group (an option of bind)", ["sriov", "--group", PF, "1"], 2, ["--group is not for sriov"])
+    c("sriov -u (not an option of sriov)", ["sriov", "-u", U1], 2, ["-u is not for sriov"])
     # --- define (persistent mdevs: nothing under /etc may change either)
     c("define without options", ["define"], 2, ["define needs -p PARENT"])
     c("define without -t", ["define", "-p", "mtty"], 2, ["-t TYPE"])

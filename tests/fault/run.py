@@ -33,6 +33,7 @@ faults = 0
 U1 = "0b0c1a7e-0001-4000-8000-000000000001"
 U2 = "0b0c1a7e-0002-4000-8000-000000000002"
 NIC_B = "0000:00:03.0"
+SRIOV_PF = "0000:03:00.0"   # nvme, an SR-IOV PF without VFs on the recorded tree
 
 
 class Env:
@@ -240,6 +241,23 @@ def main():
                f"rc={rc} err={err!r}")
         result(w and w[-2][0].endswith("0000:00:04.1/driver_override") and w[-2][1] == "" and read(root, ov1) == "\n",
                "bind --group, a member's unbind fails: its override is cleared again", f"writes={w}")
+
+        # ---- SR-IOV: the count refused by the kernel, undone (the PF has no VFs on the tree)
+        for errname, code, what in [("EACCES", 4, "Permission denied"),
+                                    ("ENOENT", 1, "its driver nvme cannot make VFs")]:
+            root = e.fresh()
+            pfd = f"/sys/bus/pci/devices/{SRIOV_PF}"
+            rc, out, err, lines = e.run(root, ["sriov", SRIOV_PF, "2"], f"write:{errname}:1:1:*/sriov_numvfs")
+            w = [(os.path.basename(p), v) for p, v in writes(lines, root)]
+            result(rc == code and one_line(err) and f"cannot set the VFs of {SRIOV_PF} to 2" in err and what in err
+                   and not out, f"sriov PF 2, the count refused with {errname}: exit {code}, '{what}'",
+                   f"rc={rc} err={err!r}")
+            result(w == [("sriov_drivers_autoprobe", "0"), ("sriov_numvfs", "2"), ("sriov_numvfs", "0"),
+                         ("sriov_drivers_autoprobe", "1")],
+                   f"sriov PF 2, the count refused with {errname}: autoprobe off, the count, then 0 and autoprobe back",
+                   f"writes={w}")
+            result(read(root, pfd + "/sriov_numvfs") == "0\n" and read(root, pfd + "/sriov_drivers_autoprobe") == "1\n",
+                   f"sriov PF 2, the count refused with {errname}: count 0 and autoprobe on again")
 
         # ---- definitions: a failed save leaves the old file; an unreadable one hides no other
         def seed(root, defs):

@@ -11,13 +11,13 @@ from a real 6.1 kernel (tests/golden/mdev-nonviable): the PCI devices,
 groups and links around it are the kernel's.
 
   0000:00:03.0  e1000e, alone in group 2: wrapped by vfio-mdev-pci with the
-                fixed type name (ids) and one mdev (group 11); available 0
+                fixed type name (ids) and one mdev (group 21); available 0
   0000:00:04.1  virtio-rng, in group 3 with 0000:00:04.0 on vfio-pci:
-                wrapped, one mdev (group 12): the split group
-  0000:02:02.0  virtio-rng, in group 6 (with a bridge and 0000:02:01.0):
+                wrapped, one mdev (group 22): the split group
+  0000:02:02.0  virtio-rng, in group 7 (with a bridge and 0000:02:01.0):
                 the original "vfio-mdev-pci-type1" named "0000:02:02.0-type1",
-                available_instances 1 although its mdev exists (group 13)
-  0000:02:01.0  virtio-net, in group 6: wrapped, a type whose ids are not
+                available_instances 1 although its mdev exists (group 23)
+  0000:02:01.0  virtio-net, in group 7: wrapped, a type whose ids are not
                 the device's, no mdev
   0000:00:02.0  on vfio-pci: an SR-IOV PF with 2 VFs enabled
 and /sys/bus/pci/drivers/vfio-mdev-pci with new_id, remove_id, bind, unbind.
@@ -32,11 +32,11 @@ DRIVER = "vfio-mdev-pci"
 # (address, type directory, name attribute or None, available, mdev UUID or None, mdev group)
 WRAPPED = [
     ("0000:00:03.0", "vfio-mdev-pci-8086:10d3:8086:0000:020000:00", None, 0,
-     "0b0c1a7e-00a1-4000-8000-0000000000a1", 11),
+     "0b0c1a7e-00a1-4000-8000-0000000000a1", 21),
     ("0000:00:04.1", "vfio-mdev-pci-1af4:1005:1af4:0004:00ff00:00", None, 0,
-     "0b0c1a7e-00a2-4000-8000-0000000000a2", 12),
+     "0b0c1a7e-00a2-4000-8000-0000000000a2", 22),
     ("0000:02:02.0", "vfio-mdev-pci-type1", "0000:02:02.0-type1", 1,
-     "0b0c1a7e-00a3-4000-8000-0000000000a3", 13),
+     "0b0c1a7e-00a3-4000-8000-0000000000a3", 23),
     ("0000:02:01.0", "vfio-mdev-pci-1af4:1001:1af4:0002:010000:00", None, 1, None, None),
 ]
 

@@ -103,19 +103,19 @@ def check_groups(vmdevctl, root):
     result(any("split" in w and "0000:00:04.0" in w and "0000:00:04.1" in w and M2 in w for w in w3)
            and any("not alone in group 3" in w for w in w3),
            "groups: group 3 is split (vfio-pci and a wrapped device with mdev) and not a singleton", w3)
-    w12 = groups.get(12, {}).get("warnings", [])
+    w12 = groups.get(22, {}).get("warnings", [])
     result(len(w12) == 1 and "0000:00:04.1" in w12[0] and "singleton" in w12[0],
-           "groups: the mdev's group 12 says its parent is not alone", w12)
-    result(groups.get(12, {}).get("viable") is True and groups.get(13, {}).get("viable") is True,
+           "groups: the mdev's group 22 says its parent is not alone", w12)
+    result(groups.get(22, {}).get("viable") is True and groups.get(23, {}).get("viable") is True,
            "groups: warnings do not change the verdict")
-    w6 = groups.get(6, {}).get("warnings", [])
-    result(len(w6) == 1 and M3 in w6[0] and "split" not in w6[0],
-           "groups: group 6 (no member on vfio-pci) is not split, its parent is not alone", w6)
-    result(groups.get(2, {}).get("warnings") == [] and groups.get(11, {}).get("warnings") == [],
+    w7 = groups.get(7, {}).get("warnings", [])
+    result(len(w7) == 1 and M3 in w7[0] and "split" not in w7[0],
+           "groups: group 7 (no member on vfio-pci) is not split, its parent is not alone", w7)
+    result(groups.get(2, {}).get("warnings") == [] and groups.get(21, {}).get("warnings") == [],
            "groups: a singleton parent and its mdev's group have no warnings")
     rc, out, err = vm(vmdevctl, root, "groups", "3")
     result(rc == 0 and out.count("  warning: ") == 2, "groups text prints the warnings", out)
-    for target, code in ((M2, 0), (M1, 0), ("0000:00:04.0", 1), ("12", 0)):
+    for target, code in ((M2, 0), (M1, 0), ("0000:00:04.0", 1), ("22", 0)):
         rc, data, err = vm_json(vmdevctl, root, "check", target)
         result(rc == code and data and "warnings" in data[0],
                f"check {target} exits {code}, warnings in its JSON", f"rc={rc} {err}")
@@ -154,7 +154,7 @@ def check_bind(vmdevctl, root):
              "a bridge (header type 1) for vfio-mdev-pci: header type refusal"),
             (["0000:00:05.0"], 1, ["bridge"], "a bridge for vfio-pci: bridge refusal"),
             (["-d", "vfio-mdev-pci", "0000:00:02.0"], 1,
-             ["SR-IOV PF with 2 VFs", "vfio-mdev-pci's probe returns EBUSY", "sriov_numvfs"],
+             ["SR-IOV PF with 2 VFs", "vfio-mdev-pci's probe returns EBUSY", "vmdevctl sriov 0000:00:02.0 0"],
              "an SR-IOV PF for vfio-mdev-pci")):
         rc, out, err = vm(vmdevctl, root, "bind", *args)
         result(rc == code and out == "" and err.count("\n") == 1 and all(w in err for w in words),
@@ -192,7 +192,7 @@ def check_qemu_args(vmdevctl, root):
                                        f"vmdevctl create -p 0000:00:03.0 -t {T1}", "UUID"]),
             (["0000:00:1f.0"], 1, "", ["vmdevctl bind 0000:00:1f.0"]),
             (["0000:02:01.0", "0000:00:04.1"], 1, "", ["wrapped"]),
-            (["0000:00:09.0"], 3, "", ["no PCI device"]),
+            (["0000:00:0a.0"], 3, "", ["no PCI device"]),
             (["0b0c1a7e-ffff-4000-8000-0000000000a1"], 3, "", ["no mdev"]),
             (["0000:00:20.0"], 2, "", ["invalid"]),
             (["not-a-device"], 2, "", ["invalid"]),
@@ -212,7 +212,7 @@ def check_held_children(vmdevctl, root):
     """Taking a parent off its driver takes its mdevs along: a process
     holding an mdev's group refuses the parent's unbind and rebind too."""
     before = tree_digest(root)
-    parent, uuid, group = "0000:02:02.0", "0b0c1a7e-00a3-4000-8000-0000000000a3", 13
+    parent, uuid, group = "0000:02:02.0", "0b0c1a7e-00a3-4000-8000-0000000000a3", 23
     fd_dir = os.path.join(root, "proc/777/fd")
     os.makedirs(fd_dir)
     with open(os.path.join(root, "proc/777/comm"), "w") as f:

@@ -6,7 +6,8 @@ live kernel when the tree was recorded.
 
 usage: run.py [--examples DIR] VMDEVCTL CASE_DIR...
 Each CASE_DIR holds data only: tree.tar.gz, KERNEL and the live JSON
-(list.json, types.json, parents.json, devices.json, groups.json). With
+(list.json, types.json, parents.json, devices.json, groups.json; sriov.json
+where the case has SR-IOV VFs). With
 --examples (the build's examples/), the example programs are run on each
 tree too. Prints TAP-like lines and a closing 'N passed, M failed'; exits 1
 on any failure.
@@ -45,6 +46,8 @@ def check_case(vmdevctl, examples, case):
             result(rc == 0 and (out.strip() != "") == (len(data) > 0),
                    f"{name}: {cmd} text output", err.strip())
 
+        if os.path.exists(os.path.join(case, "sriov.json")):
+            check_sriov(vmdevctl, root, case, name)
         check_names(vmdevctl, root, name)
         check_dry_run(vmdevctl, root, name, live)
         check_host_use(vmdevctl, root, name, live)
@@ -55,6 +58,47 @@ def check_case(vmdevctl, examples, case):
             check_examples(vmdevctl, examples, root, name, live)
         check_no_mdevs(vmdevctl, root, name, live)
         check_definitions(vmdevctl, root, name, live)
+
+
+def check_sriov(vmdevctl, root, case, name):
+    """sriov --json as it was live; each VF's physfn in devices, each PF's
+    totalvfs; a dry run of a new count names the VFs' real addresses."""
+    with open(os.path.join(case, "sriov.json")) as f:
+        live = json.load(f)
+    rc, data, err = vmdevctl_json(vmdevctl, root, "sriov")
+    result(rc == 0 and data is not None, f"{name}: sriov --json exits 0 with JSON", err.strip())
+    if data is None:
+        return
+    diff = first_difference(live, data)
+    result(diff is None, f"{name}: sriov matches the live kernel", diff)
+    rc, devices, _ = vmdevctl_json(vmdevctl, root, "devices")
+    by_address = {d["address"]: d for d in devices or []}
+    for pf in live:
+        d = by_address.get(pf["pf"], {})
+        result(d.get("sriov_totalvfs") == pf["totalvfs"] and d.get("sriov_numvfs") == pf["numvfs"],
+               f"{name}: devices {pf['pf']} sriov_totalvfs/numvfs as sriov says", d)
+        for vf in pf["vfs"]:
+            d = by_address.get(vf["address"], {})
+            result(d.get("physfn") == pf["pf"] and d.get("iommu_group") == vf["iommu_group"],
+                   f"{name}: devices {vf['address']} physfn and group as sriov says", d)
+        # a dry run from the count it has to one less: through 0, the binds at the
+        # addresses the VFs had
+        if len(pf["vfs"]) < 2 or pf["driver"] is None:
+            continue
+        want = pf["numvfs"] - 1
+        before = tree_digest(root)
+        rc, out, err = run([vmdevctl, "--root", root, "-n", "sriov", pf["pf"], str(want)])
+        lines = out.splitlines()
+        pfdir = f"/sys/bus/pci/devices/{pf['pf']}"
+        result(rc == 0 and lines[:1] == [f"write {pfdir}/sriov_numvfs 0"]
+               and f"write {pfdir}/sriov_numvfs {want}" in lines
+               and all(f"write /sys/bus/pci/devices/{vf['address']}/driver_override vfio-pci"
+                       in lines for vf in pf["vfs"][:want])
+               and f"write /sys/bus/pci/devices/{pf['vfs'][want]['address']}/driver_override vfio-pci"
+               not in lines,
+               f"{name}: sriov dry run {pf['pf']} {want}: through 0, binds at the VFs' addresses",
+               out + err)
+        result(tree_digest(root) == before, f"{name}: sriov dry run changed nothing")
 
 
 KNOWN_VENDORS = {"8086": "Intel Corporation", "1af4": "Red Hat, Inc.",
@@ -96,6 +140,13 @@ def check_dry_run(vmdevctl, root, name, live):
             result(rc == 1 and out == "" and "bridge" in err,
                    f"{name}: bind --dry-run of bridge {a} is refused, exit 1", f"rc={rc} {err}")
             continue
+        if d.get("sriov_numvfs"):
+            rc, out, err = run([vmdevctl, "--root", root, "-n", "bind", a])
+            result(rc == 1 and out == "" and f"SR-IOV PF with {d['sriov_numvfs']} VFs" in err
+                   and f"(first: vmdevctl sriov {a} 0)" in err,
+                   f"{name}: bind --dry-run of SR-IOV PF {a} with VFs is refused, exit 1, the sriov hint",
+                   f"rc={rc} {err}")
+            continue
         if drv and "vfio" not in drv:
             want = (f"write /sys/bus/pci/devices/{a}/driver_override vfio-pci\n"
                     f"write /sys/bus/pci/drivers/{drv}/unbind {a}\n"
@@ -126,7 +177,7 @@ def check_host_use(vmdevctl, root, name, live):
     is a scratch copy (what the kernel would show is written into it)."""
     import shutil
     dev = next((d for d in live["devices"] if d["driver"] and "vfio" not in d["driver"]
-                and not d["bridge"]), None)
+                and not d["bridge"] and not d.get("sriov_numvfs")), None)
     if dev is None:
         return
     a = dev["address"]

@@ -22,10 +22,11 @@ LAYERS = [
     ("context", ["context.c", "context.h"]),
     ("sysfs", ["sysfs.c", "sysfs.h"]),
     ("model", ["pci.c", "hwdb.c", "mdev.c", "mdev-pci.c", "group.c", "holders.c",
-               "driver.c", "variant.c", "host-use.c", "definition.c", "model.h", "definition.h"]),
+               "driver.c", "variant.c", "host-use.c", "definition.c", "model.h", "definition.h",
+               "sriov.c"]),
     ("policy", ["refusal.c", "new-id.c", "warnings.c", "policy.h"]),
     ("action", ["write.c", "wait.c", "lock.c", "create.c", "bind.c", "group-bind.c",
-                "definition-write.c", "action.h"]),
+                "definition-write.c", "action.h", "sriov-set.c"]),
     ("life cycle", ["libvmdev.c"]),
     ("events", ["monitor.c"]),
 ]

@@ -117,6 +117,9 @@ def check_snapshot(snap, name):
                      d["iommu_group"], d["bridge"], d["sriov_numvfs"], d["mdev_parent"])
         result(got == want, f"{name}: devices {addr} ids/driver/override/group/bridge/vfs",
                f"{got} != {want}")
+        want = (f.get("physfn") or None, nullable_int(f.get("totalvfs", "")))
+        got = d and (d.get("physfn", "missing"), d.get("sriov_totalvfs", "missing"))
+        result(got == want, f"{name}: devices {addr} physfn/sriov_totalvfs", f"{got} != {want}")
 
     groups = {g["group"]: g for g in data["groups"]}
     result(sorted(groups) == sorted(int(n) for n in facts["group"]),

@@ -8,7 +8,7 @@
 # SRCROOT (default /) lets you re-record from an unpacked tree.
 # What is recorded:
 #   /sys/bus/pci/devices/* links and the device directories they point to
-#     (ids, class, revision, driver_override, sriov_*, boot_vga, config (64 bytes),
+#     (ids, class, revision, driver_override, sriov_* (with sriov_drivers_autoprobe), boot_vga, config (64 bytes),
 #     modalias, numa_node, enable, uevent, bus numbers; links iommu_group, driver,
 #     subsystem, physfn, virtfn*; net/*/{operstate,flags}; vfio-dev/*)
 #   /sys/bus/{pci,mdev}/drivers/* (bind/unbind/new_id/remove_id, device and module links),
@@ -74,7 +74,7 @@ rec_dir_entries() {
 }
 
 PCI_ATTRS="vendor device subsystem_vendor subsystem_device class revision driver_override
-	sriov_numvfs sriov_totalvfs sriov_offset sriov_stride sriov_vf_device boot_vga config
+	sriov_numvfs sriov_totalvfs sriov_offset sriov_stride sriov_vf_device sriov_drivers_autoprobe boot_vga config
 	modalias numa_node enable uevent secondary_bus_number subordinate_bus_number
 	iommu_group driver subsystem physfn"
 

@@ -16,7 +16,7 @@ CACHE=${VMDEV_VM_CACHE:-$HOME/.cache/vmdevctl-vm}
 KVER=
 OUT=
 KEEP=0
-TIMEOUT=${VMDEV_VM_TIMEOUT:-600}
+TIMEOUT=${VMDEV_VM_TIMEOUT:-900}
 EXTRA_BINS=${VMDEV_VM_EXTRA:-}   # extra host binaries to copy into the guest (with their libraries)
 APPEND_EXTRA=${VMDEV_VM_APPEND:-}
 ONLY=${VMDEV_VM_ONLY:-}          # run only the guest scripts with these number prefixes (and 0x-*)
@@ -215,7 +215,7 @@ phase_done build-modules "$t0"
 # ---------------------------------------------------------------- phase: initramfs
 t0=$(now)
 # Modules loaded in the guest, in this order (dependencies come from modules.dep);
-# mattr (ours, tests/vm/mattr) after the samples.
+# mattr (ours, tests/vm/mattr) after the samples; nvme (the SR-IOV PF's driver) last.
 GUEST_MODULES="virtio_pci virtio_net virtio_rng e1000e pci-stub vfio vfio_iommu_type1 vfio-pci mdev mtty mdpy mdpy-fb mbochs mattr nvme"
 # In the guest's module tree (modules.alias lists them) but not loaded at boot:
 # vfio_pci_vtest (ours, tests/vm/vvariant) is loaded by vmdevctl's bind.
@@ -346,6 +346,8 @@ t0=$(now)
 #   00:04.0 virtio-net + 00:04.1 virtio-rng         one multifunction slot: one shared group
 #   00:05.0 pcie-root-port -> 01:00.0 pcie-pci-bridge -> 02:01.0 virtio-net, 02:02.0 virtio-rng
 #                                                   bridge + devices behind it share a group
+#   00:09.0 pcie-root-port -> 03:00.0 nvme (SR-IOV PF, driver nvme, sriov_totalvfs 2)
+#                                                   its VFs 03:00.1/.2 get groups of their own
 # A second serial port (ttyS1) carries the base64 tar of the guest's $VM_OUT back to us.
 QARGS=(
 	-machine q35,accel=tcg,kernel-irqchip=split -cpu max -smp 1 -m 1024

@@ -4,6 +4,8 @@
 #   mdev-nonviable.tar.gz  mdevs on mtty (mtty-1, mtty-2), mdpy and mbochs; the multifunction
 #                          group half on vfio-pci (not viable); NIC_A on vfio-pci
 #   all-viable.tar.gz      the same mdevs; every PCI endpoint on vfio-pci or unbound
+#   sriov.tar.gz           the same, the SR-IOV PF back on nvme with 2 VFs (autoprobe off while
+#                          they came): the first on vfio-pci, the second unbound
 . ./lib.sh
 . ./snapshot.sh
 REC=/tests/vm/record-tree.sh
@@ -67,7 +69,7 @@ record_golden() {
 		fail "record $1" "record-tree.sh failed"
 	fi
 	[ -x /usr/bin/vmdevctl ] || return 0
-	for _c in list types parents devices groups; do
+	for _c in list types parents devices groups sriov; do
 		vmdevctl --json $_c >"$_g/$_c.json" || fail "record $1: vmdevctl $_c" "exit $?"
 	done
 	snapshot "golden-$1"
@@ -92,6 +94,7 @@ check "bind $MF_RNG to vfio-pci" pci_bind $MF_RNG vfio-pci
 check "bind $NIC_B to vfio-pci" pci_bind $NIC_B vfio-pci
 check "bind $BR_NET to vfio-pci" pci_bind $BR_NET vfio-pci
 check "unbind $BR_RNG (unbound is viable)" pci_bind $BR_RNG ""
+check "bind the SR-IOV PF $SRIOV_PF (no VFs) to vfio-pci" pci_bind $SRIOV_PF vfio-pci
 check_eq "root port stays on pcieport" pcieport "$(drv_of $ROOT_PORT)"
 bad=""
 for d in /sys/bus/pci/devices/*; do
@@ -102,12 +105,28 @@ check_eq "every PCI device on vfio-pci, pcieport or unbound" "" "$bad"
 echo "# state all-viable: /dev/vfio: $(ls /dev/vfio | tr '\n' ' ')"
 record_golden all-viable
 
+# ------------------------------------------------------------------ state 3: a PF with VFs
+PFD=/sys/bus/pci/devices/$SRIOV_PF
+pci_restore $SRIOV_PF
+check_eq "the SR-IOV PF back on nvme" nvme "$(drv_of $SRIOV_PF)"
+check "autoprobe off" sysw $PFD/sriov_drivers_autoprobe 0
+check "2 VFs" sysw $PFD/sriov_numvfs 2
+VF0=$(basename "$(readlink $PFD/virtfn0)") VF1=$(basename "$(readlink $PFD/virtfn1)")
+check "bind VF $VF0 to vfio-pci" pci_bind $VF0 vfio-pci
+check_eq "VF $VF1 unbound" "" "$(drv_of $VF1)"
+echo "# state sriov: VFs $VF0 $VF1; /dev/vfio: $(ls /dev/vfio | tr '\n' ' ')"
+record_golden sriov
+sysw $PFD/sriov_numvfs 0
+sysw $PFD/sriov_drivers_autoprobe 1
+
 # ------------------------------------------------------------------ clean up
 for u in $U_MTTY1 $U_MTTY2 $U_MDPY $U_MBOCHS; do sysw /sys/bus/mdev/devices/$u/remove 1; done
-for a in $NIC_A $NIC_B $MF_NET $MF_RNG $BR_NET $BR_RNG; do pci_restore $a; done
+for a in $NIC_A $NIC_B $MF_NET $MF_RNG $BR_NET $BR_RNG $SRIOV_PF; do pci_restore $a; done
 check_eq "clean: no mdevs" "" "$(ls /sys/bus/mdev/devices)"
 check_eq "clean: only /dev/vfio/vfio" "vfio" "$(ls /dev/vfio | tr '\n' ' ' | sed 's/ $//')"
 check_eq "clean: NICs on e1000e" "e1000e e1000e" "$(drv_of $NIC_A) $(drv_of $NIC_B)"
 check_eq "clean: virtio devices on virtio-pci" "virtio-pci virtio-pci virtio-pci virtio-pci" \
 	"$(drv_of $MF_NET) $(drv_of $MF_RNG) $(drv_of $BR_NET) $(drv_of $BR_RNG)"
+check_eq "clean: the SR-IOV PF on nvme without VFs" "nvme 0 1" \
+	"$(drv_of $SRIOV_PF) $(cat /sys/bus/pci/devices/$SRIOV_PF/sriov_numvfs) $(cat /sys/bus/pci/devices/$SRIOV_PF/sriov_drivers_autoprobe)"
 exit 0

@@ -14,6 +14,7 @@ ROOT_PORT=0000:00:05.0    # pcie-root-port (pcieport)
 BRIDGE=0000:01:00.0       # pcie-pci-bridge
 BR_NET=0000:02:01.0       # virtio-net behind the bridge
 BR_RNG=0000:02:02.0       # virtio-rng behind the bridge
+SRIOV_PF=0000:03:00.0     # nvme behind root port 00:09.0: an SR-IOV PF, 2 VFs at most
 
 ok() { echo "ok - $*"; }
 fail() { _d=$1; shift; echo "not ok - $_d: $*"; }

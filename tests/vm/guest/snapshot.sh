@@ -31,8 +31,10 @@ snapshot() {
 			_a=${_d##*/}
 			_g=; [ -L "$_d/iommu_group" ] && _g=$(group_of "$_a")
 			_vf=; [ -r "$_d/sriov_numvfs" ] && _vf=$(cat "$_d/sriov_numvfs")
+			_tvf=; [ -r "$_d/sriov_totalvfs" ] && _tvf=$(cat "$_d/sriov_totalvfs")
+			_pf=; [ -L "$_d/physfn" ] && _pf=$(basename "$(readlink "$_d/physfn")")
 			_hdr=$(od -An -tx1 -j14 -N1 "$_d/config" | tr -d ' ')
-			echo "pci $_a vendor=$(cat $_d/vendor) device=$(cat $_d/device) subvendor=$(cat $_d/subsystem_vendor) subdevice=$(cat $_d/subsystem_device) class=$(cat $_d/class) revision=$(cat $_d/revision) header=$_hdr driver=$(drv_of "$_a") override=$(cat $_d/driver_override) group=$_g numvfs=$_vf mdev_parent=$([ -d $_d/mdev_supported_types ] && echo 1 || echo 0) path=$(readlink -f $_d)"
+			echo "pci $_a vendor=$(cat $_d/vendor) device=$(cat $_d/device) subvendor=$(cat $_d/subsystem_vendor) subdevice=$(cat $_d/subsystem_device) class=$(cat $_d/class) revision=$(cat $_d/revision) header=$_hdr driver=$(drv_of "$_a") override=$(cat $_d/driver_override) group=$_g numvfs=$_vf mdev_parent=$([ -d $_d/mdev_supported_types ] && echo 1 || echo 0) physfn=$_pf totalvfs=$_tvf path=$(readlink -f $_d)"
 		done
 		for _g in /sys/kernel/iommu_groups/*; do
 			_n=${_g##*/}

@@ -21,7 +21,7 @@ LAYERS = [
                "definition-json.h"]),
     ("context", ["context.c", "context.h"]),
     ("sysfs", ["sysfs.c", "sysfs.h"]),
-    ("model", ["pci.c", "hwdb.c", "mdev.c", "mdev-pci.c", "group.c", "holders.c",
+    ("model", ["pci.c", "hwdb.c", "mdev.c", "mdev-pci.c", "group.c", "holders.c", "vfio-device.c",
                "driver.c", "host-use.c", "definition.c", "model.h", "definition.h"]),
     ("policy", ["refusal.c", "new-id.c", "warnings.c", "policy.h"]),
     ("action", ["write.c", "wait.c", "lock.c", "create.c", "bind.c", "group-bind.c",

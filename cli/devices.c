@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jsonout.h"
+#include "vfio-device.h"
 #include "vmdevctl.h"
 
 struct devices_options {
@@ -25,6 +26,8 @@ struct device_record {
 	int iommu_group;
 	bool numvfs_known;
 	unsigned int numvfs;
+	int vfio_device_r; /* 0: vfio_device holds it */
+	struct vmdev_vfio_device vfio_device;
 };
 
 static void device_record_read(struct vmdev_pci *pci, char *driver,
@@ -37,6 +40,7 @@ static void device_record_read(struct vmdev_pci *pci, char *driver,
 	};
 	vmdev_pci_get_driver_override(pci, &rec->driver_override);
 	rec->numvfs_known = vmdev_pci_get_sriov_numvfs(pci, &rec->numvfs) == 0;
+	rec->vfio_device_r = vmdev_pci_get_vfio_device(pci, &rec->vfio_device);
 }
 
 static void device_record_free(struct device_record *rec)
@@ -68,6 +72,7 @@ static void device_record_json(struct jout *j, const struct device_record *rec)
 	else
 		jout_null(j, "sriov_numvfs");
 	jout_bool(j, "mdev_parent", vmdev_pci_is_mdev_parent(pci));
+	vfio_device_json(j, rec->vfio_device_r, &rec->vfio_device);
 	jout_close_object(j);
 }
 

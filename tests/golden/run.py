@@ -51,6 +51,7 @@ def check_case(vmdevctl, examples, case):
         check_odd_trees(vmdevctl, root, name, live)
         check_filters(vmdevctl, root, name, live)
         check_groups(vmdevctl, root, name, live)
+        check_qemu_args(vmdevctl, root, name, live)
         if examples:
             check_examples(vmdevctl, examples, root, name, live)
         check_no_mdevs(vmdevctl, root, name, live)
@@ -274,6 +275,33 @@ def check_groups(vmdevctl, root, name, live):
     mdev_groups = [m["iommu_group"] for m in live["list"]]
     result(len(mdev_groups) == len(set(mdev_groups)),
            f"{name}: every mdev has a group of its own")
+
+
+def check_qemu_args(vmdevctl, root, name, live):
+    """qemu-args, with and without --iommufd, as the recorded state allows:
+    a device on vfio-pci goes by host= and, with its cdev node, through
+    iommufd; without one (Debian's kernels) --iommufd is refused; a noiommu
+    group's devices are always refused."""
+    noiommu = {g["group"] for g in live["groups"] if g["noiommu"]}
+    for d in live["devices"]:
+        if d["driver"] != "vfio-pci":
+            continue
+        a, vdev = d["address"], d["vfio_device"]
+        rc, out, err = run([vmdevctl, "--root", root, "qemu-args", a])
+        if d["iommu_group"] in noiommu:
+            result(rc == 1 and out == "" and "no IOMMU isolation: noiommu mode" in err,
+                   f"{name}: qemu-args refuses {a} in a noiommu group", f"rc={rc} {err}")
+            continue
+        result(rc == 0 and out == f"-device vfio-pci,host={a}\n",
+               f"{name}: qemu-args {a}", f"rc={rc} {out!r} {err}")
+        rc, out, err = run([vmdevctl, "--root", root, "qemu-args", "--iommufd", a])
+        if vdev and vdev["present"]:
+            result(rc == 0 and out == ("-object iommufd,id=iommufd0\n"
+                                       f"-device vfio-pci,host={a},iommufd=iommufd0\n"),
+                   f"{name}: qemu-args --iommufd {a} through {vdev['node']}", f"rc={rc} {out!r} {err}")
+        else:
+            result(rc == 1 and out == "" and "with --iommufd" in err,
+                   f"{name}: qemu-args --iommufd refuses {a} without a cdev node", f"rc={rc} {err}")
 
 
 def check_examples(vmdevctl, examples, root, name, live):

@@ -153,6 +153,8 @@ has "--json among the options of monitor" --json vmdevctl monitor --
 lacks "no --uuid for monitor" --uuid vmdevctl monitor --
 exactly "no argument for monitor" "" vmdevctl monitor ""
 exactly "options after bind --group" "--group" vmdevctl bind --group --gr
+has "--iommufd among the options of qemu-args" --iommufd vmdevctl qemu-args --
+lacks "no --iommufd for devices" --iommufd vmdevctl devices --
 
 # ---- --root completes directories ---------------------------------------
 has "--root completes directories" "$BIN" vmdevctl --root "$BIN"
@@ -174,6 +176,7 @@ if ((${#addrs[@]})); then
 	has "a PCI address after bind --group" "$a" vmdevctl "${R[@]}" bind --group ""
 	has "a PCI address after bind -d DRIVER" "$a" vmdevctl "${R[@]}" bind -d vfio-pci ""
 	has "a PCI address for 'qemu-args '" "$a" vmdevctl "${R[@]}" qemu-args ""
+	has "a PCI address after qemu-args --iommufd" "$a" vmdevctl "${R[@]}" qemu-args --iommufd ""
 	has "a second PCI address for bind" "${addrs[-1]}" vmdevctl "${R[@]}" bind "$a" ""
 	has "a PCI address for 'unbind '" "$a" vmdevctl "${R[@]}" unbind ""
 	has "a PCI address after unbind --no-probe" "$a" vmdevctl "${R[@]}" unbind --no-probe ""

@@ -133,6 +133,18 @@ static void uuid_for(unsigned long k, char out[37])
 
 static unsigned next_group;
 
+/* DIR/vfio-dev/vfioN, the VFIO device of a device on a vfio driver, as the
+ * recorded 6.1 trees have it: an empty uevent, no cdev */
+static unsigned next_vfio_dev;
+static void vfio_dev(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/vfio-dev/vfio%u", dir, next_vfio_dev++);
+	mkdirs(path);
+	attr(path, "uevent", "%s", "");
+}
+
 static unsigned new_group(const char *type)
 {
 	char dir[64];
@@ -215,6 +227,7 @@ static void pci_device(const struct pci_dev *d)
 	if (d->driver && strcmp(d->driver, "vfio-pci") == 0) {
 		snprintf(link, sizeof(link), "dev/vfio/%u", d->group);
 		put_file(link, 0600, NULL, 0);
+		vfio_dev(d->path);
 	}
 }
 
@@ -386,6 +399,7 @@ int main(int argc, char **argv)
 		link_rel(link, uuid, dir);
 		snprintf(link, sizeof(link), "dev/vfio/%u", g);
 		put_file(link, 0600, NULL, 0);
+		vfio_dev(dir);
 	}
 	for (unsigned long i = 0; i < parents; i++) {
 		free(parent_path[i]);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jsonout.h"
+#include "vfio-device.h"
 #include "vmdevctl.h"
 
 struct devices_options {
@@ -28,6 +29,8 @@ struct device_record {
 	bool totalvfs_known;
 	unsigned int totalvfs;
 	struct vmdev_pci *physfn; /* the PF of a VF */
+	int vfio_device_r; /* 0: vfio_device holds it */
+	struct vmdev_vfio_device vfio_device;
 };
 
 static void device_record_read(struct vmdev_pci *pci, char *driver,
@@ -43,6 +46,7 @@ static void device_record_read(struct vmdev_pci *pci, char *driver,
 	rec->totalvfs_known = vmdev_pci_get_sriov_totalvfs(pci, &rec->totalvfs) == 0;
 	if (vmdev_pci_get_physfn(pci, &rec->physfn) < 0)
 		rec->physfn = NULL;
+	rec->vfio_device_r = vmdev_pci_get_vfio_device(pci, &rec->vfio_device);
 }
 
 static void device_record_free(struct device_record *rec)
@@ -79,6 +83,7 @@ static void device_record_json(struct jout *j, const struct device_record *rec)
 		jout_int(j, "sriov_totalvfs", rec->totalvfs);
 	else
 		jout_null(j, "sriov_totalvfs");
+	vfio_device_json(j, rec->vfio_device_r, &rec->vfio_device);
 	jout_close_object(j);
 }
 

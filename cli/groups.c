@@ -47,9 +47,11 @@ int group_record_read(struct vmdev_group *group, struct group_record *rec)
 		.viable = true,
 		.vfio_node = vmdev_group_get_vfio_node(group),
 		.vfio_node_present = vmdev_group_vfio_node_present(group),
+		.noiommu = vmdev_group_is_noiommu(group),
 	};
 	if (r < 0)
 		return r;
+	rec->viable = !rec->noiommu;
 	vmdev_member_foreach(group, m)
 		n++;
 	rec->members = calloc(n ? n : 1, sizeof(*rec->members));
@@ -112,6 +114,7 @@ void group_record_json(struct jout *j, const struct group_record *rec)
 	for (size_t i = 0; i < rec->n_warnings; i++)
 		jout_string(j, NULL, rec->warnings[i]);
 	jout_close_array(j);
+	jout_bool(j, "noiommu", rec->noiommu);
 	jout_close_object(j);
 }
 

@@ -16,6 +16,7 @@ struct member_record {
 struct group_record {
 	unsigned int number;
 	bool viable, vfio_node_present;
+	bool noiommu; /* /dev/vfio/noiommu-N: never viable */
 	const char *vfio_node;
 	struct vmdev_holder *holders;
 	size_t n_holders;

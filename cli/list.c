@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* list: the active mdevs, each read once and printed as it is read. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "definitions.h"
 #include "mdevs.h"
+#include "vfio-device.h"
 
 struct list_options {
 	const char *parent, *type;
@@ -27,6 +29,8 @@ struct mdev_record {
 	int iommu_group;    /* negative: none */
 	const char *driver; /* NULL: none */
 	char *live_driver;  /* what driver points at, when read live */
+	int vfio_device_r;  /* 0: vfio_device holds it (read live) */
+	struct vmdev_vfio_device vfio_device;
 };
 
 /* the per-mdev path of list: inlined, so the record costs nothing at 100k */
@@ -35,7 +39,8 @@ struct mdev_record {
 /* Everything but the driver is cached by the library; the driver is read
  * live for one mdev (a link), from the library's snapshot for a listing
  * (one read of every mdev driver's directory, not a link per mdev). */
-HOT void mdev_record_read(struct vmdev_mdev *mdev, bool live, struct mdev_record *rec)
+HOT void mdev_record_read(struct vmdev_mdev *mdev, bool live, bool json,
+			  struct mdev_record *rec)
 {
 	struct vmdev_type *type = vmdev_mdev_get_type(mdev);
 
@@ -47,7 +52,11 @@ HOT void mdev_record_read(struct vmdev_mdev *mdev, bool live, struct mdev_record
 		.device_api = vmdev_type_get_device_api(type),
 		.path = vmdev_mdev_get_path(mdev),
 		.iommu_group = vmdev_mdev_get_iommu_group(mdev),
+		.vfio_device_r = -ENOENT,
 	};
+	/* JSON only: the text has no column for it, and it is a few reads */
+	if (json)
+		rec->vfio_device_r = vmdev_mdev_get_vfio_device(mdev, &rec->vfio_device);
 	if (live) {
 		vmdev_mdev_get_driver(mdev, &rec->live_driver);
 		rec->driver = rec->live_driver;
@@ -72,6 +81,7 @@ HOT void mdev_record_members(struct jout *j, const struct mdev_record *rec)
 	jout_int_or_null(j, "iommu_group", rec->iommu_group);
 	jout_string(j, "driver", rec->driver);
 	jout_string(j, "path", rec->path);
+	vfio_device_json(j, rec->vfio_device_r, &rec->vfio_device);
 }
 
 HOT void mdev_record_json(struct jout *j, const struct mdev_record *rec)
@@ -87,7 +97,7 @@ void mdev_json_document(struct vmdev_mdev *mdev, struct vmdev_definition *def)
 	struct jout j;
 
 	jout_begin(&j, stdout);
-	mdev_record_read(mdev, true, &rec);
+	mdev_record_read(mdev, true, true, &rec);
 	jout_open_object(&j, NULL);
 	mdev_record_members(&j, &rec);
 	if (def)
@@ -153,7 +163,7 @@ static int run_list(struct cli *cli, const void *options)
 			continue;
 		if (*o->uuid && strcmp(o->uuid, vmdev_mdev_get_uuid(mdev)))
 			continue;
-		mdev_record_read(mdev, *o->uuid != '\0', &rec);
+		mdev_record_read(mdev, *o->uuid != '\0', cli->json, &rec);
 		if (cli->json)
 			mdev_record_json(&j, &rec);
 		else

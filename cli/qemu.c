@@ -3,6 +3,9 @@
  * qemu-args: the QEMU option that assigns a device. An mdev goes by its
  * sysfs path; a PCI device on vfio-pci (or a variant) by its address. A PCI
  * device wrapped by vfio-mdev-pci is reached only through an mdev on it.
+ * With --iommufd (QEMU 8.2+) each device goes through one iommufd object
+ * and its VFIO device cdev instead of its group; a noiommu group is never
+ * assigned (nothing isolates it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +13,19 @@
 #include <string.h>
 
 #include "jsonout.h"
+#include "refusals.h"
 #include "vmdevctl.h"
+
+#define IOMMUFD_ID "iommufd0"
+
+struct qemu_options {
+	bool iommufd;
+};
+
+static const struct command_option qemu_options[] = {
+	FLAG_OPTION("iommufd", 0, struct qemu_options, iommufd),
+	END_OPTIONS,
+};
 
 struct qemu_arg {
 	char id[VMDEV_UUID_LEN];
@@ -18,8 +33,24 @@ struct qemu_arg {
 	char *value; /* "vfio-pci,..." */
 };
 
-static int qemu_arg_mdev(struct cli *cli, const char *uuid, struct qemu_arg *out)
+/* 0, or the exit code once the refusal is said: a noiommu group; with
+ * IOMMUFD, no cdev. R and VDEV: what vmdev_*_get_vfio_device() gave. */
+static int assignable(struct cli *cli, const char *id, int group, bool iommufd, int r,
+		      const struct vmdev_vfio_device *vdev)
 {
+	struct vmdev_group *g;
+
+	if (group >= 0 && vmdev_group_find(cli->ctx, (unsigned int)group, &g) == 0 &&
+	    vmdev_group_is_noiommu(g))
+		return refuse_qemu_noiommu(id, group);
+	if (iommufd && (r < 0 || !vdev->has_cdev || !vdev->present))
+		return refuse_qemu_no_cdev(id, r < 0 ? NULL : vdev, r);
+	return 0;
+}
+
+static int qemu_arg_mdev(struct cli *cli, const char *uuid, bool iommufd, struct qemu_arg *out)
+{
+	struct vmdev_vfio_device vdev;
 	struct vmdev_mdev *mdev;
 	int r = vmdev_mdev_find(cli->ctx, uuid, &mdev);
 
@@ -29,8 +60,14 @@ static int qemu_arg_mdev(struct cli *cli, const char *uuid, struct qemu_arg *out
 	}
 	if (r < 0)
 		return fail(r, "cannot read mdev %s", uuid);
+	r = vmdev_mdev_get_vfio_device(mdev, &vdev);
+	r = assignable(cli, uuid, vmdev_mdev_get_iommu_group(mdev), iommufd, r, &vdev);
+	if (r)
+		return r;
 	out->kind = "mdev";
-	if (asprintf(&out->value, "vfio-pci,sysfsdev=/sys/bus/mdev/devices/%s", uuid) < 0)
+	/* QEMU finds an mdev's cdev from its sysfs path */
+	if (asprintf(&out->value, "vfio-pci,sysfsdev=/sys/bus/mdev/devices/%s%s", uuid,
+		     iommufd ? ",iommufd=" IOMMUFD_ID : "") < 0)
 		return fail(-ENOMEM, "qemu-args");
 	return 0;
 }
@@ -56,8 +93,10 @@ static char *type_names(struct cli *cli, const char *address)
 	return text;
 }
 
-static int qemu_arg_pci(struct cli *cli, const char *address, struct qemu_arg *out)
+static int qemu_arg_pci(struct cli *cli, const char *address, bool iommufd,
+			struct qemu_arg *out)
 {
+	struct vmdev_vfio_device vdev;
 	struct vmdev_pci *pci;
 	char *driver = NULL;
 	int r = vmdev_pci_find(cli->ctx, address, &pci);
@@ -91,17 +130,34 @@ static int qemu_arg_pci(struct cli *cli, const char *address, struct qemu_arg *o
 		return EXIT_FAILED;
 	}
 	free(driver);
+	r = vmdev_pci_get_vfio_device(pci, &vdev);
+	r = assignable(cli, address, vmdev_pci_get_iommu_group(pci), iommufd, r, &vdev);
+	if (r)
+		return r;
 	out->kind = "pci";
-	if (asprintf(&out->value, "vfio-pci,host=%s", address) < 0)
+	if (asprintf(&out->value, "vfio-pci,host=%s%s", address,
+		     iommufd ? ",iommufd=" IOMMUFD_ID : "") < 0)
 		return fail(-ENOMEM, "qemu-args");
 	return 0;
 }
 
-static void print_json(const struct qemu_arg *args, int n)
+/* with IOMMUFD, the one iommufd object first, as its own item: the
+ * items' args in order are the command line */
+static void print_json(const struct qemu_arg *args, int n, bool iommufd)
 {
 	struct jout j;
 
 	jout_begin(&j, stdout);
+	if (iommufd) {
+		jout_open_object(&j, NULL);
+		jout_string(&j, "id", IOMMUFD_ID);
+		jout_string(&j, "kind", "iommufd");
+		jout_open_array(&j, "args");
+		jout_string(&j, NULL, "-object");
+		jout_string(&j, NULL, "iommufd,id=" IOMMUFD_ID);
+		jout_close_array(&j);
+		jout_close_object(&j);
+	}
 	for (int i = 0; i < n; i++) {
 		jout_open_object(&j, NULL);
 		jout_string(&j, "id", args[i].id);
@@ -117,6 +173,7 @@ static void print_json(const struct qemu_arg *args, int n)
 
 static int run_qemu_args(struct cli *cli, const void *options)
 {
+	const struct qemu_options *o = options;
 	struct qemu_arg *args;
 	int r = 0;
 
@@ -136,16 +193,19 @@ static int run_qemu_args(struct cli *cli, const void *options)
 	}
 	for (int i = 0; i < cli->n_args && !r; i++) {
 		if (strlen(args[i].id) == VMDEV_UUID_LEN - 1)
-			r = qemu_arg_mdev(cli, args[i].id, &args[i]);
+			r = qemu_arg_mdev(cli, args[i].id, o->iommufd, &args[i]);
 		else
-			r = qemu_arg_pci(cli, args[i].id, &args[i]);
+			r = qemu_arg_pci(cli, args[i].id, o->iommufd, &args[i]);
 	}
 	if (!r && !cli->quiet) {
-		if (cli->json)
-			print_json(args, cli->n_args);
-		else
+		if (cli->json) {
+			print_json(args, cli->n_args, o->iommufd);
+		} else {
+			if (o->iommufd)
+				printf("-object iommufd,id=" IOMMUFD_ID "\n");
 			for (int i = 0; i < cli->n_args; i++)
 				printf("-device %s\n", args[i].value);
+		}
 	}
 	for (int i = 0; i < cli->n_args; i++)
 		free(args[i].value);
@@ -155,7 +215,9 @@ static int run_qemu_args(struct cli *cli, const void *options)
 
 const struct command cmd_qemu_args = {
 	.name = "qemu-args",
-	.usage = "qemu-args UUID|ADDRESS...",
+	.usage = "qemu-args [--iommufd] UUID|ADDRESS...",
 	.summary = "print the QEMU -device option that assigns each device",
+	.options = qemu_options,
+	.options_size = sizeof(struct qemu_options),
 	.run = run_qemu_args,
 };

@@ -233,6 +233,8 @@ char *member_reason(struct vmdev_group *group, struct vmdev_member *member,
 {
 	if (verdict == VMDEV_VERDICT_MDEV_UNBOUND)
 		return unbound_mdev_reason(member);
+	if (verdict == VMDEV_VERDICT_NOIOMMU)
+		return strdup(NOIOMMU_REASON);
 	return driver ? spoil_reason(group, member, driver) : strdup("its driver cannot be read");
 }
 
@@ -408,4 +410,28 @@ int group_warnings(struct vmdev_group *group, char ***sentences, size_t *count)
 	*sentences = list;
 	*count = n;
 	return 0;
+}
+
+int refuse_qemu_noiommu(const char *address, int group)
+{
+	fail(0, "cannot assign %s: its group %d is a noiommu group (" NOIOMMU_REASON
+	     "): nothing keeps its DMA from the host's memory; enable the IOMMU (intel_iommu=on or amd_iommu=on) and unload vfio without enable_unsafe_noiommu_mode",
+	     address, group);
+	return EXIT_FAILED;
+}
+
+int refuse_qemu_no_cdev(const char *address, const struct vmdev_vfio_device *vdev, int r)
+{
+	if (r < 0 && r != -ENOENT)
+		return fail(r, "cannot read the VFIO device of %s", address);
+	if (!vdev)
+		fail(0, "cannot assign %s with --iommufd: it has no VFIO device (no vfio driver has it)",
+		     address);
+	else if (!vdev->has_cdev)
+		fail(0, "cannot assign %s with --iommufd: its VFIO device %s has no cdev (the kernel is built without IOMMUFD and VFIO_DEVICE_CDEV, 6.6 and later); leave out --iommufd to assign it through its group",
+		     address, vdev->name);
+	else
+		fail(0, "cannot assign %s with --iommufd: %s does not exist (is devtmpfs mounted on /dev?)",
+		     address, vdev->node);
+	return EXIT_FAILED;
 }

@@ -11,6 +11,14 @@ int check_unbind(struct vmdev_pci *pci, unsigned int flags);
 int check_remove(struct vmdev_mdev *mdev);
 int check_sriov(struct vmdev_pci *pf, unsigned int numvfs);
 
+/* Why a noiommu group is never viable (groups, check, qemu-args) */
+#define NOIOMMU_REASON "no IOMMU isolation: noiommu mode"
+
+/* qemu-args: why ADDRESS (of group GROUP) cannot be assigned, said on
+ * stderr; the exit code */
+int refuse_qemu_noiommu(const char *address, int group);
+int refuse_qemu_no_cdev(const char *address, const struct vmdev_vfio_device *vdev, int r);
+
 /* Why a member spoils its group (VERDICT, on DRIVER), and what to do:
  * a malloc'd sentence, or NULL when out of memory */
 char *member_reason(struct vmdev_group *group, struct vmdev_member *member,

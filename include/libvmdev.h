@@ -172,6 +172,7 @@ enum vmdev_verdict {
 	VMDEV_VERDICT_HOST_DRIVER,  /* not ok: a host driver owns DMA */
 	VMDEV_VERDICT_MDEV_UNBOUND, /* not ok: an mdev without a driver has no
 				       vfio device, so its group has no node */
+	VMDEV_VERDICT_NOIOMMU,      /* not ok: a noiommu group, no isolation */
 };
 
 struct vmdev_member *vmdev_member_get_first(struct vmdev_group *group);
@@ -571,6 +572,23 @@ const char *vmdev_event_get_parent(struct vmdev_event *event);
 const char *vmdev_event_get_type(struct vmdev_event *event);
 const char *vmdev_event_get_driver(struct vmdev_event *event);
 long long vmdev_event_get_time_usec(struct vmdev_event *event);
+
+/* ---- VFIO device cdevs and noiommu groups ------------------------------ */
+
+/* A device's VFIO device (<device>/vfio-dev/vfioN, while a vfio driver has
+ * it) and its cdev (6.6+, IOMMUFD and VFIO_DEVICE_CDEV), read live. */
+#define VMDEV_VFIO_DEVICE_NAME_MAX 32
+struct vmdev_vfio_device {
+	char name[VMDEV_VFIO_DEVICE_NAME_MAX]; /* "vfio3" */
+	char node[64];                         /* "/dev/vfio/devices/vfio3" */
+	bool has_cdev;      /* the kernel made a cdev for it (vfioN/dev) */
+	unsigned int major, minor; /* its number, when has_cdev */
+	bool present;       /* the node exists under the root, any file type */
+};
+int vmdev_pci_get_vfio_device(struct vmdev_pci *pci, struct vmdev_vfio_device *vdev);
+int vmdev_mdev_get_vfio_device(struct vmdev_mdev *mdev, struct vmdev_vfio_device *vdev);
+/* /dev/vfio/noiommu-N: vfio's unsafe mode, no IOMMU isolation; never viable */
+bool vmdev_group_is_noiommu(struct vmdev_group *group);
 
 #ifdef __cplusplus
 }

@@ -250,18 +250,65 @@ VMDEV_EXPORT unsigned int vmdev_group_get_number(struct vmdev_group *group)
 	return group ? group->number : 0;
 }
 
-/** vmdev_group_get_vfio_node - "/dev/vfio/N", the host path of the group's
- * VFIO character device (whether or not it exists) */
-VMDEV_EXPORT const char *vmdev_group_get_vfio_node(struct vmdev_group *group)
+/*
+ * A noiommu group's node is /dev/vfio/noiommu-N (its class device
+ * /sys/class/vfio/noiommu-N). The group's "name" file cannot tell: it reads
+ * "vfio-noiommu" for the groups of emulated-IOMMU mdevs too, whose node is
+ * the plain /dev/vfio/N. Looked up once per refresh: a noiommu group lives
+ * only while vfio holds its device, and comes back with a new number.
+ */
+void group_read_node_kind(struct vmdev_group *group)
 {
-	return group ? group->vfio_node : NULL;
+	char node[sizeof(group->vfio_node)], class_dev[64];
+
+	if (group->node_kind_read)
+		return;
+	group->node_kind_read = true;
+	if (format_path(node, sizeof(node), DEV_VFIO "/" DEV_VFIO_NOIOMMU_PREFIX "%u",
+			group->number) < 0 ||
+	    format_path(class_dev, sizeof(class_dev),
+			SYS_CLASS_VFIO "/" DEV_VFIO_NOIOMMU_PREFIX "%u", group->number) < 0)
+		return;
+	if (sysfs_exists(group->ctx, node) || sysfs_exists(group->ctx, class_dev)) {
+		group->noiommu = true;
+		strcpy(group->vfio_node, node);
+	}
 }
 
-/** vmdev_group_vfio_node_present - whether /dev/vfio/N exists under the
- * root now, whatever its file type (read live) */
+/** vmdev_group_get_vfio_node - the host path of the group's VFIO character
+ * device, whether or not it exists: "/dev/vfio/N", or "/dev/vfio/noiommu-N"
+ * for a noiommu group */
+VMDEV_EXPORT const char *vmdev_group_get_vfio_node(struct vmdev_group *group)
+{
+	if (!group)
+		return NULL;
+	group_read_node_kind(group);
+	return group->vfio_node;
+}
+
+/** vmdev_group_vfio_node_present - whether the group's node (see
+ * vmdev_group_get_vfio_node()) exists under the root now, whatever its
+ * file type (read live) */
 VMDEV_EXPORT bool vmdev_group_vfio_node_present(struct vmdev_group *group)
 {
-	return group && sysfs_exists_at(group->ctx->root_fd, group->vfio_node + 1);
+	return group && sysfs_exists(group->ctx, vmdev_group_get_vfio_node(group));
+}
+
+/**
+ * vmdev_group_is_noiommu - whether the group is one of vfio's noiommu groups
+ * @group: the group
+ *
+ * vfio's enable_unsafe_noiommu_mode gives a device without an IOMMU a group
+ * whose node is /dev/vfio/noiommu-N: a user of it can DMA anywhere (no
+ * isolation), so it is never viable. Classified by the node's name, not by
+ * the group's name file (emulated-IOMMU mdev groups share that name).
+ */
+VMDEV_EXPORT bool vmdev_group_is_noiommu(struct vmdev_group *group)
+{
+	if (!group)
+		return false;
+	group_read_node_kind(group);
+	return group->noiommu;
 }
 
 /** vmdev_member_get_first - the group's first member, in name order; NULL
@@ -356,7 +403,8 @@ enum vmdev_verdict verdict_for_pci(const char *driver, bool bridge)
  * registers its own vfio device). Not: a host driver that owns DMA
  * (VMDEV_VERDICT_HOST_DRIVER), and an mdev without a driver
  * (VMDEV_VERDICT_MDEV_UNBOUND): it has no vfio device, so its group, which
- * holds only it, has no /dev/vfio node to hand out.
+ * holds only it, has no /dev/vfio node to hand out. Every member of a
+ * noiommu group is VMDEV_VERDICT_NOIOMMU: nothing isolates it.
  *
  * Returns 0 or a negative errno from reading the driver.
  */
@@ -375,7 +423,9 @@ VMDEV_EXPORT int vmdev_member_get_verdict(struct vmdev_member *member,
 	if (r < 0)
 		return r;
 	/* an mdev without a driver has no vfio device: no /dev/vfio node */
-	if (member->kind == VMDEV_MEMBER_MDEV)
+	if (vmdev_group_is_noiommu(member->group))
+		*verdict = VMDEV_VERDICT_NOIOMMU;
+	else if (member->kind == VMDEV_MEMBER_MDEV)
 		*verdict = name ? VMDEV_VERDICT_MDEV_DRIVER : VMDEV_VERDICT_MDEV_UNBOUND;
 	else
 		*verdict = verdict_for_pci(name, member->pci && member->pci->bridge);
@@ -389,7 +439,8 @@ VMDEV_EXPORT int vmdev_member_get_verdict(struct vmdev_member *member,
 /** vmdev_verdict_is_ok - whether @verdict keeps the group viable */
 VMDEV_EXPORT bool vmdev_verdict_is_ok(enum vmdev_verdict verdict)
 {
-	return verdict != VMDEV_VERDICT_HOST_DRIVER && verdict != VMDEV_VERDICT_MDEV_UNBOUND;
+	return verdict != VMDEV_VERDICT_HOST_DRIVER && verdict != VMDEV_VERDICT_MDEV_UNBOUND &&
+	       verdict != VMDEV_VERDICT_NOIOMMU;
 }
 
 /**
@@ -397,8 +448,9 @@ VMDEV_EXPORT bool vmdev_verdict_is_ok(enum vmdev_verdict verdict)
  * @group: the group
  *
  * Returns 1 when viable, 0 when not (also when a member's driver cannot be
- * read), or a negative errno when the members cannot be listed. Holders do
- * not enter into it: a group in use can still be viable.
+ * read, and always for a noiommu group), or a negative errno when the
+ * members cannot be listed. Holders do not enter into it: a group in use
+ * can still be viable.
  */
 VMDEV_EXPORT int vmdev_group_is_viable(struct vmdev_group *group)
 {
@@ -410,6 +462,8 @@ VMDEV_EXPORT int vmdev_group_is_viable(struct vmdev_group *group)
 	r = group_scan_members(group);
 	if (r < 0)
 		return r;
+	if (vmdev_group_is_noiommu(group))
+		return 0;
 	vmdev_member_foreach(group, m) {
 		enum vmdev_verdict verdict;
 

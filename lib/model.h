@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "context.h"
 
@@ -19,7 +20,11 @@ struct kmod_module;
 struct vfio_fd_user {
 	int pid;
 	char comm[64];
-	char *target; /* the link target, e.g. "/dev/vfio/12" */
+	char *target;   /* the link's text, as the holder's mount namespace names it */
+	dev_t rdev;     /* the character device it is; 0: none known (a recorded tree) */
+	bool device_fd; /* anon_inode:[vfio-device], got through a group */
+	bool orphan;    /* a device fd of a process holding no group or cdev:
+			   the kernel does not say which device it is */
 };
 
 struct vmdev_pci {
@@ -50,6 +55,8 @@ struct vmdev_group {
 	struct vmdev_group *next;
 	unsigned int number;
 	char vfio_node[32];
+	bool node_kind_read; /* vfio_node and noiommu: looked up on first use */
+	bool noiommu;
 	bool members_scanned;
 	struct vmdev_member *members;
 };
@@ -112,6 +119,13 @@ void group_free_all(struct vmdev_ctx *ctx);
 int group_insert(struct vmdev_ctx *ctx, unsigned int number);
 void group_forget(struct vmdev_ctx *ctx, unsigned int number);
 enum vmdev_verdict verdict_for_pci(const char *driver, bool bridge);
+
+/* vfio-device.c: DEV_PATH's vfio device; -ENOENT when it has none */
+int vfio_device_read(struct vmdev_ctx *ctx, const char *dev_path,
+		     struct vmdev_vfio_device *vdev);
+
+/* group.c */
+void group_read_node_kind(struct vmdev_group *group);
 
 /* holders.c */
 int vfio_users_scan(struct vmdev_ctx *ctx);

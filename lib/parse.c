@@ -5,7 +5,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
+#include <sys/sysmacros.h>
 #include <syslog.h>
 #include <uuid/uuid.h>
 
@@ -52,6 +54,25 @@ int parse_hex_attr(const char *text, unsigned int *value)
 	if (v < 0)
 		return -EINVAL;
 	*value = (unsigned int)v;
+	return 0;
+}
+
+/* "MAJOR:MINOR" in decimal, as in a sysfs "dev" file (the newline is gone) */
+int parse_devnum(const char *text, dev_t *dev)
+{
+	unsigned long major, minor;
+	char *end;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -EINVAL;
+	errno = 0;
+	major = strtoul(text, &end, 10);
+	if (errno || *end != ':' || !isdigit((unsigned char)end[1]) || major > 4095)
+		return -EINVAL;
+	minor = strtoul(end + 1, &end, 10);
+	if (errno || *end || minor > 1048575)
+		return -EINVAL;
+	*dev = makedev(major, minor);
 	return 0;
 }
 

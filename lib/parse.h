@@ -3,6 +3,8 @@
 #ifndef LIBVMDEV_PARSE_H
 #define LIBVMDEV_PARSE_H
 
+#include <sys/types.h>
+
 #include "libvmdev.h"
 
 /* a sysfs hex attribute, "0x8086" or "8086" */
@@ -11,6 +13,8 @@ int parse_hex_attr(const char *text, unsigned int *value);
 int parse_uuid_name(const char *name, char out[VMDEV_UUID_LEN]);
 /* the UUID given, normalised, or a new random one for NULL */
 int parse_uuid_or_new(const char *uuid, char out[VMDEV_UUID_LEN]);
+/* a device number as sysfs "dev" files give it, "MAJOR:MINOR" */
+int parse_devnum(const char *text, dev_t *dev);
 /* VMDEV_LOG's forms; -EINVAL for anything else */
 int parse_log_priority(const char *text, int *priority);
 

@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "parse.h"
@@ -272,6 +275,32 @@ bool sysfs_exists(struct vmdev_ctx *ctx, const char *path)
 }
 
 /* A real subdirectory (never a link), for walks that must not leave a tree. */
+bool sysfs_is_procfs(int dir_fd)
+{
+	struct statfs fs;
+
+	return fstatfs(dir_fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+}
+
+dev_t sysfs_fd_rdev_at(struct vmdev_ctx *ctx, int proc_fd, bool procfs, const char *link,
+		       const char *target)
+{
+	struct statx stx;
+
+	/* the magic link leads to the open file itself; DONT_SYNC: a file on
+	 * a network file system answers from its cache, never blocks on it */
+	if (procfs) {
+		if (statx(proc_fd, link, AT_STATX_DONT_SYNC, STATX_TYPE, &stx) < 0)
+			return 0;
+	} else if (target[0] != '/' ||
+		   statx(ctx->root_fd, relative(target), AT_STATX_DONT_SYNC, STATX_TYPE, &stx) < 0) {
+		return 0;
+	}
+	if (!(stx.stx_mask & STATX_TYPE) || !S_ISCHR(stx.stx_mode))
+		return 0;
+	return makedev(stx.stx_rdev_major, stx.stx_rdev_minor);
+}
+
 int sysfs_open_subdir_at(int dir_fd, const char *name)
 {
 	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

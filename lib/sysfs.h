@@ -26,6 +26,14 @@
 #define SYS_VIRTUAL_DEVICES "/sys/devices/virtual/"
 #define DEV_VFIO "/dev/vfio"
 #define DEV_VFIO_DEVICES "/dev/vfio/devices/"
+#define DEV_VFIO_NOIOMMU_PREFIX "noiommu-" /* /dev/vfio/noiommu-N, no isolation */
+#define DEV_IOMMU "/dev/iommu"
+#define SYS_CLASS_VFIO "/sys/class/vfio" /* a group node's number: <node name>/dev */
+#define SYS_MISC_IOMMU_DEV "/sys/class/misc/iommu/dev"
+#define SYS_MISC_VFIO_DEV "/sys/class/misc/vfio/dev"
+#define VFIO_DEV_DIR "vfio-dev" /* <device>/vfio-dev/vfioN: its vfio device */
+#define ANON_VFIO_DEVICE "anon_inode:[vfio-device]" /* a device fd from a group */
+#define PROC_DEVICES "/proc/devices"
 #define PROC "/proc"
 #define PROC_MOUNTINFO "/proc/self/mountinfo"
 #define PROC_SWAPS "/proc/swaps"
@@ -60,6 +68,16 @@ int sysfs_write_file(struct vmdev_ctx *ctx, const char *path, const char *buf,
  * true; returns 1 when one did, 0 when none, or a negative errno */
 int sysfs_scan_lines(struct vmdev_ctx *ctx, const char *path,
 		     bool (*each)(const char *line, void *data), void *data);
+
+/* whether DIR_FD is on procfs (a live /proc, not a recorded tree's) */
+bool sysfs_is_procfs(int dir_fd);
+/* A process's open file as a character device: on procfs (PROCFS), what
+ * PROC_FD/LINK ("PID/fd/N") is, followed as the kernel does, whatever mount
+ * namespace it was opened in; in a recorded tree, whose fd links are plain
+ * symlinks, the node its TARGET names under the root. 0 when it is not a
+ * character device. */
+dev_t sysfs_fd_rdev_at(struct vmdev_ctx *ctx, int proc_fd, bool procfs, const char *link,
+		       const char *target);
 
 /* below a directory fd */
 int sysfs_open_subdir_at(int dir_fd, const char *name) _must_check_;

@@ -54,6 +54,7 @@ def check_case(vmdevctl, examples, case):
         check_odd_trees(vmdevctl, root, name, live)
         check_filters(vmdevctl, root, name, live)
         check_groups(vmdevctl, root, name, live)
+        check_qemu_args(vmdevctl, root, name, live)
         if examples:
             check_examples(vmdevctl, examples, root, name, live)
         check_no_mdevs(vmdevctl, root, name, live)
@@ -327,6 +328,33 @@ def check_groups(vmdevctl, root, name, live):
            f"{name}: every mdev has a group of its own")
 
 
+def check_qemu_args(vmdevctl, root, name, live):
+    """qemu-args, with and without --iommufd, as the recorded state allows:
+    a device on vfio-pci goes by host= and, with its cdev node, through
+    iommufd; without one (Debian's kernels) --iommufd is refused; a noiommu
+    group's devices are always refused."""
+    noiommu = {g["group"] for g in live["groups"] if g["noiommu"]}
+    for d in live["devices"]:
+        if d["driver"] != "vfio-pci":
+            continue
+        a, vdev = d["address"], d["vfio_device"]
+        rc, out, err = run([vmdevctl, "--root", root, "qemu-args", a])
+        if d["iommu_group"] in noiommu:
+            result(rc == 1 and out == "" and "no IOMMU isolation: noiommu mode" in err,
+                   f"{name}: qemu-args refuses {a} in a noiommu group", f"rc={rc} {err}")
+            continue
+        result(rc == 0 and out == f"-device vfio-pci,host={a}\n",
+               f"{name}: qemu-args {a}", f"rc={rc} {out!r} {err}")
+        rc, out, err = run([vmdevctl, "--root", root, "qemu-args", "--iommufd", a])
+        if vdev and vdev["present"]:
+            result(rc == 0 and out == ("-object iommufd,id=iommufd0\n"
+                                       f"-device vfio-pci,host={a},iommufd=iommufd0\n"),
+                   f"{name}: qemu-args --iommufd {a} through {vdev['node']}", f"rc={rc} {out!r} {err}")
+        else:
+            result(rc == 1 and out == "" and "with --iommufd" in err,
+                   f"{name}: qemu-args --iommufd refuses {a} without a cdev node", f"rc={rc} {err}")
+
+
 def check_examples(vmdevctl, examples, root, name, live):
     env = dict(os.environ, VMDEV_ROOT=root)
     rc, out, err = run([os.path.join(examples, "list-mdevs")], env)
@@ -583,6 +611,9 @@ def check_definitions(vmdevctl, root, name, live):
         result(tree_digest(copy) == before, f"{name}: the tree is unchanged after the definition dry runs")
 
         # autostart: the active one is left alone; a mismatch is reported, exit 1
+        # (the definition above goes manual: where m is on mtty too, as in a
+        # tree with one mdev, autostart would try to create it)
+        v("modify", "-u", u, "--manual")
         rc, out, err = v("modify", "-u", m["uuid"], "--auto")
         rc, data, err = vjson("autostart", m["parent"])
         want = [{"uuid": m["uuid"], "parent": m["parent"], "action": "already-active", "error": None}]

@@ -21,7 +21,7 @@ LAYERS = [
                "definition-json.h"]),
     ("context", ["context.c", "context.h"]),
     ("sysfs", ["sysfs.c", "sysfs.h"]),
-    ("model", ["pci.c", "hwdb.c", "mdev.c", "mdev-pci.c", "group.c", "holders.c",
+    ("model", ["pci.c", "hwdb.c", "mdev.c", "mdev-pci.c", "group.c", "holders.c", "vfio-device.c",
                "driver.c", "variant.c", "host-use.c", "definition.c", "model.h", "definition.h",
                "sriov.c"]),
     ("policy", ["refusal.c", "new-id.c", "warnings.c", "policy.h"]),

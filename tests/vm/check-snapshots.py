@@ -55,6 +55,18 @@ def nullable_int(text):
     return int(text) if text != "" else None
 
 
+def check_vfio_device(name, what, obj, f):
+    """OBJ's "vfio_device" against the shell's vfio-dev/ entry and node."""
+    if obj is None:
+        return
+    want = None
+    if f["vfio_dev"]:
+        want = {"name": f["vfio_dev"], "node": f"/dev/vfio/devices/{f['vfio_dev']}",
+                "present": f["vfio_node"] == "1"}
+    result(obj.get("vfio_device", "absent") == want, f"{name}: {what} vfio_device",
+           f"{obj.get('vfio_device', 'absent')} != {want}")
+
+
 def check_snapshot(snap, name):
     facts = parse_facts(os.path.join(snap, "facts"))
     data = {}
@@ -78,6 +90,7 @@ def check_snapshot(snap, name):
         got = m and (m["parent"], m["type"], m["iommu_group"], m["driver"] or "", m["path"])
         want = (f["parent"], f["type"], int(f["group"]), f["driver"], f["path"])
         result(got == want, f"{name}: list {uuid} parent/type/group/driver/path", f"{got} != {want}")
+        check_vfio_device(name, f"list {uuid}", m, f)
 
     types = {(t["parent"], t["type"]): t for t in data["types"]}
     result(sorted(types) == sorted(facts["type"]), f"{name}: types has exactly the live types")
@@ -120,6 +133,7 @@ def check_snapshot(snap, name):
         want = (f.get("physfn") or None, nullable_int(f.get("totalvfs", "")))
         got = d and (d.get("physfn", "missing"), d.get("sriov_totalvfs", "missing"))
         result(got == want, f"{name}: devices {addr} physfn/sriov_totalvfs", f"{got} != {want}")
+        check_vfio_device(name, f"devices {addr}", d, f)
 
     groups = {g["group"]: g for g in data["groups"]}
     result(sorted(groups) == sorted(int(n) for n in facts["group"]),
@@ -131,8 +145,10 @@ def check_snapshot(snap, name):
         members = sorted(filter(None, f["members"].split(",")))
         result(sorted(d["address"] for d in g["devices"]) == members,
                f"{name}: group {n} members", f"{[d['address'] for d in g['devices']]} != {members}")
-        result(g["vfio_node_present"] == (f["vfio"] == "1") and g["vfio_node"] == f"/dev/vfio/{n}",
-               f"{name}: group {n} vfio node presence")
+        noiommu = f["node"] == f"/dev/vfio/noiommu-{n}"
+        result(g["vfio_node_present"] == (f["vfio"] == "1") and g["vfio_node"] == f["node"] and
+               g["noiommu"] == noiommu, f"{name}: group {n} vfio node presence and kind",
+               f"{g['vfio_node']} {g['vfio_node_present']} noiommu={g['noiommu']} != {f}")
         # the viability rule, recomputed from the shell's view of drivers
         expected_viable = True
         for d in g["devices"]:
@@ -145,6 +161,7 @@ def check_snapshot(snap, name):
                 bridge = (int(pf["header"], 16) & 0x7f) in (1, 2)
                 ok = (driver == "" or "vfio_pci" in driver or "vfio-pci" in driver or
                       driver == "pci-stub" or (bridge and driver == "pcieport"))
+            ok &= not noiommu  # no isolation: never viable
             expected_viable &= ok
             result(d["ok"] == ok and (d["driver"] or "") == driver and (d["reason"] is None) == ok,
                    f"{name}: group {n} member {d['address']} verdict", f"{d} (driver {driver!r})")

@@ -10,13 +10,13 @@
 #   /sys/bus/pci/devices/* links and the device directories they point to
 #     (ids, class, revision, driver_override, sriov_* (with sriov_drivers_autoprobe), boot_vga, config (64 bytes),
 #     modalias, numa_node, enable, uevent, bus numbers; links iommu_group, driver,
-#     subsystem, physfn, virtfn*; net/*/{operstate,flags}; vfio-dev/*)
+#     subsystem, physfn, virtfn*; net/*/{operstate,flags}; vfio-dev/* with dev, uevent)
 #   /sys/bus/{pci,mdev}/drivers/* (bind/unbind/new_id/remove_id, device and module links),
 #     /sys/bus/{pci,mdev}/{drivers_probe,drivers_autoprobe,rescan}, /sys/module/X
 #   /sys/kernel/iommu_groups/*/{type,devices/*}
 #   /sys/class/mdev_bus/* links, each parent's mdev_supported_types/*/
 #     {name,description,device_api,available_instances,create,devices/*}
-#   mdevs (mdev_type, iommu_group, driver, subsystem links, remove, uevent),
+#   mdevs (mdev_type, iommu_group, driver, subsystem links, remove, uevent, vfio-dev/*),
 #     /sys/bus/mdev/devices/* links
 #   /dev/vfio/* and /dev/vfio/devices/* as empty regular files (same names and modes)
 # Symlinks keep their relative target strings; write-only attributes become empty
@@ -89,7 +89,7 @@ rec_pci_dev() { # resolved device dir
 	done
 	for _v in "$SRC$_p"/vfio-dev/*; do
 		[ -d "$_v" ] || continue
-		rec "${_v#"$SRC"}/dev"; rec "${_v#"$SRC"}/uevent"
+		rec "${_v#"$SRC"}"; rec "${_v#"$SRC"}/dev"; rec "${_v#"$SRC"}/uevent"
 	done
 }
 
@@ -156,7 +156,10 @@ for l in "$SRC"/sys/bus/mdev/devices/*; do
 	rec "${l#"$SRC"}"
 	m=$(resolve "${l#"$SRC"}")
 	for a in mdev_type iommu_group driver subsystem remove uevent; do rec "$m/$a"; done
-	for v in "$SRC$m"/vfio-dev/*; do [ -d "$v" ] && rec "${v#"$SRC"}/dev"; done
+	for v in "$SRC$m"/vfio-dev/*; do
+		[ -d "$v" ] || continue
+		rec "${v#"$SRC"}"; rec "${v#"$SRC"}/dev"
+	done
 done
 for v in mtty mdpy mbochs; do
 	[ -d "$SRC/sys/devices/virtual/$v/$v" ] || continue

@@ -25,7 +25,8 @@ usage() {
 	cat <<EOF
 usage: $PROG [--kernel KVER] [--out DIR] [--keep] [--timeout SECS] BUILDDIR
   --kernel KVER   Debian kernel ABI name (default: what linux-image-amd64 depends on),
-                  e.g. 6.1.0-56-amd64 or 6.12.117+deb12-amd64
+                  e.g. 6.1.0-56-amd64 or 6.12.117+deb12-amd64; "cdev": our own build of
+                  linux-source-6.12 with the VFIO device cdev (build-cdev-kernel.sh)
   --out DIR       where guest files (\$VM_OUT) and console.log go (default: a temp dir)
   --keep          keep the per-run work dir (initrd, raw serial output)
   --timeout SECS  kill QEMU after SECS (default $TIMEOUT)
@@ -92,6 +93,18 @@ done
 BUSYBOX=${VMDEV_VM_BUSYBOX:-/bin/busybox}
 [ -x "$BUSYBOX" ] || skip "static busybox not found at $BUSYBOX (apt-get install busybox-static)"
 
+CDEV=0
+if [ "$KVER" = cdev ]; then
+	t0=$(now)
+	set +e
+	KVER=$(bash "$HERE/build-cdev-kernel.sh" "$CACHE")
+	rc=$?
+	set -e
+	[ $rc != 77 ] || skip "cannot fetch linux-source-6.12 for the cdev kernel with apt-get download"
+	[ $rc = 0 ] || die "building the cdev kernel failed"
+	CDEV=1
+	phase_done kernel-build "$t0"
+fi
 meta_dep() { apt-cache depends "$1" 2>/dev/null | sed -n 's/^ *Depends: linux-image-\(.*\)$/\1/p' | head -n1; }
 case $KVER in
 [0-9]*.[0-9]*-*|[0-9]*.[0-9]*.[0-9]*) ;;
@@ -367,6 +380,13 @@ QARGS=(
 	-device pcie-root-port,id=rp9,bus=pcie.0,chassis=9,slot=9,addr=0x9
 	-device nvme-subsys,id=subsys0
 	-device nvme,serial=deadbeef,subsys=subsys0,bus=rp9,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=6
+)
+# The cdev kernel also gets a NIC on a root bus the IOMMU does not cover
+# (bypass_iommu): no IOMMU group, for vfio's noiommu mode (guest/70-cdev.sh).
+[ "$CDEV" = 0 ] || QARGS+=(
+	-device pxb-pcie,id=pxb1,bus_nr=0x80,bypass_iommu=on,bus=pcie.0,addr=0a.0
+	-device pcie-root-port,id=rp8,bus=pxb1,chassis=8,slot=8
+	-device e1000e,bus=rp8,romfile=
 )
 log "booting: $QEMU ${QARGS[*]}"
 set +e

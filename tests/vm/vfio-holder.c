@@ -4,25 +4,95 @@
  *
  *   vfio-holder GROUP               only the group fd
  *   vfio-holder GROUP ADDRESS|UUID  group + container + IOMMU + device fd
+ *   vfio-holder --cdev CDEV IOMMU   the device's cdev (/dev/vfio/devices/vfioN,
+ *                                   or a node of the same number anywhere, as in
+ *                                   a private /dev) bound to an iommufd (/dev/iommu)
+ *                                   and attached to an IOAS, as QEMU 8.2+ does
  *
  * Prints "ready" once it holds what it was asked to, then waits for a
- * signal. While it holds a device fd, the kernel's unbind and mdev remove
- * block until it exits: vmdevctl must refuse them instead.
+ * signal. While it holds a device fd (or a bound cdev), the kernel's unbind
+ * and mdev remove block until it exits: vmdevctl must refuse them instead.
  */
 #include <fcntl.h>
 #include <linux/vfio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+/*
+ * The iommufd interface (6.6+ for the cdev): Debian 12's linux-libc-dev
+ * (6.1) has neither linux/iommufd.h nor these vfio ioctls, so they are
+ * spelled here, as include/uapi/linux/{vfio,iommufd}.h give them.
+ */
+#ifndef VFIO_DEVICE_BIND_IOMMUFD
+struct vfio_device_bind_iommufd {
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
+};
+#define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
+struct vfio_device_attach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+	__u32 pt_id;
+};
+#define VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 19)
+#endif
+struct holder_iommu_ioas_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 out_ioas_id;
+};
+#define HOLDER_IOMMU_IOAS_ALLOC _IO(';', 0x81)
+
+static int hold_cdev(const char *cdev_path, const char *iommu_path)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct holder_iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	int cdev = open(cdev_path, O_RDWR), iommufd;
+
+	if (cdev < 0) {
+		perror(cdev_path);
+		return 1;
+	}
+	iommufd = open(iommu_path, O_RDWR);
+	if (iommufd < 0) {
+		perror(iommu_path);
+		return 1;
+	}
+	bind.iommufd = iommufd;
+	if (ioctl(cdev, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
+		perror("VFIO_DEVICE_BIND_IOMMUFD");
+		return 1;
+	}
+	if (ioctl(iommufd, HOLDER_IOMMU_IOAS_ALLOC, &ioas) < 0) {
+		perror("IOMMU_IOAS_ALLOC");
+		return 1;
+	}
+	attach.pt_id = ioas.out_ioas_id;
+	if (ioctl(cdev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) < 0) {
+		perror("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+		return 1;
+	}
+	printf("ready devid %u ioas %u\n", bind.out_devid, ioas.out_ioas_id);
+	fflush(stdout);
+	pause();
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
 	char path[64];
 	int group, container, device;
 
+	if (argc == 4 && strcmp(argv[1], "--cdev") == 0)
+		return hold_cdev(argv[2], argv[3]);
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: vfio-holder GROUP [DEVICE]\n");
+		fprintf(stderr, "usage: vfio-holder GROUP [DEVICE] | vfio-holder --cdev CDEV IOMMU\n");
 		return 2;
 	}
 	snprintf(path, sizeof(path), "/dev/vfio/%s", argv[1]);

@@ -219,6 +219,15 @@ static int append_attrs(struct vmdev_definition *def, const struct list_option *
 /* How a save went wrong, said; the exit code. */
 static int save_failed(int r, struct vmdev_definition *def, const char *verb)
 {
+	if (r == -ECANCELED) {
+		char *text = callout_refusal_text(vmdev_definition_get_ctx(def), verb,
+						  vmdev_definition_get_uuid(def));
+		int code = fail_code(EXIT_FAILED, "%s; --force goes on regardless",
+				     text ? text : strerror(ECANCELED));
+
+		free(text);
+		return code;
+	}
 	if (r == -EEXIST) {
 		fail(0, "cannot %s %s: a definition of it exists under %s (see vmdevctl list --defined -u %s)",
 		     verb, vmdev_definition_get_uuid(def), vmdev_definition_get_parent(def),
@@ -239,7 +248,7 @@ static int save_failed(int r, struct vmdev_definition *def, const char *verb)
 struct define_options {
 	const char *parent, *type, *jsonfile;
 	char uuid[VMDEV_UUID_LEN];
-	bool auto_start;
+	bool auto_start, force;
 	struct list_option attrs;
 };
 
@@ -250,6 +259,7 @@ static const struct command_option define_options[] = {
 	FLAG_OPTION("auto", 0, struct define_options, auto_start),
 	ATTR_OPTION("attr", OPTION_ATTR, struct define_options, attrs),
 	STRING_OPTION("jsonfile", 0, struct define_options, jsonfile),
+	FLAG_OPTION("force", 0, struct define_options, force),
 	END_OPTIONS,
 };
 
@@ -311,6 +321,7 @@ static int run_define(struct cli *cli, const void *options)
 		r = check_type(cli, parent, vmdev_definition_get_type(def));
 	if (r)
 		return r;
+	vmdev_set_callout_force(cli->ctx, o->force);
 	r = vmdev_definition_save(def);
 	if (r < 0)
 		return save_failed(r, def, "define");
@@ -337,11 +348,13 @@ const struct command cmd_define = {
 struct undefine_options {
 	const char *parent;
 	char uuid[VMDEV_UUID_LEN];
+	bool force;
 };
 
 static const struct command_option undefine_options[] = {
 	UUID_OPTION("uuid", 'u', struct undefine_options, uuid),
 	NAME_OPTION("parent", 'p', "parent name", struct undefine_options, parent),
+	FLAG_OPTION("force", 0, struct undefine_options, force),
 	END_OPTIONS,
 };
 
@@ -371,8 +384,11 @@ static int run_undefine(struct cli *cli, const void *options)
 		if (n == 0)
 			return find_definition(cli, o->uuid, NULL, &def);
 	}
+	vmdev_set_callout_force(cli->ctx, o->force);
 	for (size_t i = 0; i < n; i++) {
 		r = vmdev_definition_delete(found[i]);
+		if (r == -ECANCELED)
+			return save_failed(r, found[i], "undefine");
 		if (r == -EBUSY)
 			return fail_code(EXIT_BUSY, "cannot undefine %s: another process holds the lock of /etc/mdevctl.d/%s (try again)",
 					 o->uuid, vmdev_definition_get_parent(found[i]));
@@ -406,7 +422,7 @@ const struct command cmd_undefine = {
 struct modify_options {
 	const char *parent, *type, *jsonfile;
 	char uuid[VMDEV_UUID_LEN];
-	bool auto_start, manual, live, defined;
+	bool auto_start, manual, live, defined, force;
 	struct list_option attrs, del_attrs;
 };
 
@@ -420,6 +436,7 @@ static const struct command_option modify_options[] = {
 	ATTR_OPTION("del-attr", OPTION_ATTR_NAME, struct modify_options, del_attrs),
 	STRING_OPTION("jsonfile", 0, struct modify_options, jsonfile),
 	FLAG_OPTION("live", 0, struct modify_options, live),
+	FLAG_OPTION("force", 0, struct modify_options, force),
 	END_OPTIONS,
 };
 
@@ -573,6 +590,7 @@ static int run_modify(struct cli *cli, const void *options)
 	free_strings(old, n_old);
 	if (r)
 		return r;
+	vmdev_set_callout_force(cli->ctx, o->force);
 	r = vmdev_definition_save(def);
 	if (r < 0)
 		return save_failed(r, def, "modify");

@@ -264,6 +264,12 @@ static int take_global(struct command_line *line, int opt, const char *value)
 
 static int unknown_option(char **argv)
 {
+	const char *arg = argv[optind - 1];
+
+	/* getopt gives a flag's letter for "--flag=value": say what is wrong */
+	if (optopt && arg && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
+		return fail_usage("option '%.*s' takes no value ('%s')",
+				  (int)(strchr(arg, '=') - arg), arg, shown(arg));
 	if (optopt) {
 		char letter[2] = { (char)optopt, '\0' };
 

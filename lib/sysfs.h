@@ -32,6 +32,11 @@
 #define RUN_UDEV_CONTROL "/run/udev/control"
 #define ETC "/etc"
 #define ETC_MDEVCTL ETC "/mdevctl.d"
+/* mdevctl's callout and notifier scripts: 1.3+ reads /usr/lib first */
+#define USR_LIB_MDEVCTL_CALLOUTS "/usr/lib/mdevctl/scripts.d/callouts"
+#define USR_LIB_MDEVCTL_NOTIFIERS "/usr/lib/mdevctl/scripts.d/notifiers"
+#define ETC_MDEVCTL_CALLOUTS ETC_MDEVCTL "/scripts.d/callouts"
+#define ETC_MDEVCTL_NOTIFIERS ETC_MDEVCTL "/scripts.d/notifiers"
 
 #define VMDEV_ATTR_MAX 4096
 

@@ -225,7 +225,9 @@ def cases(copy, afile, jfile, jbad):
     c("unbind without an address", ["unbind"], 2, ["needs a PCI address"])
     c("unbind a malformed address", ["unbind", "0000:00:02.0.0"], 2, ["'0000:00:02.0.0'"])
     c("unbind an unknown address", ["unbind", "0000:00:1e.0"], 3, ["0000:00:1e.0"])
-    c("remove --force (an option of bind and unbind)", ["remove", "--force", "0b0c1a7e-0001-4000-8000-000000000001"], 2, ["--force is not for remove"])
+    c("list --force (an option of the commands that run callouts)", ["list", "--force"], 2, ["--force is not for list"])
+    c("remove --force=1 (a flag takes no value)", ["remove", "--force=1", U1], 2, ["--force"])
+    c("autostart --force (autostart never forces, as mdevctl)", ["autostart", "--force", "mtty"], 2, ["--force is not for autostart"])
     c("unbind -d (an option of bind)", ["unbind", "-d", "vfio-pci", "00:02.0"], 2, ["-d is not for unbind"])
     # --- monitor
     c("monitor with a positional argument", ["monitor", "now"], 2, ["'now'"])

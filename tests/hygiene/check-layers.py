@@ -25,7 +25,8 @@ LAYERS = [
                "driver.c", "host-use.c", "definition.c", "model.h", "definition.h"]),
     ("policy", ["refusal.c", "new-id.c", "warnings.c", "policy.h"]),
     ("action", ["write.c", "wait.c", "lock.c", "create.c", "bind.c", "group-bind.c",
-                "definition-write.c", "action.h"]),
+                "definition-write.c", "callout.c",
+                "action.h"]),
     ("life cycle", ["libvmdev.c"]),
     ("events", ["monitor.c"]),
 ]

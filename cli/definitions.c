@@ -245,6 +245,45 @@ static int save_failed(int r, struct vmdev_definition *def, const char *verb)
 
 /* ---- define ------------------------------------------------------------ */
 
+/* MDEV runs on DEF's parent with DEF's type */
+static bool active_as(struct vmdev_mdev *mdev, struct vmdev_definition *def)
+{
+	struct vmdev_type *type = vmdev_mdev_get_type(mdev);
+
+	return type && strcmp(vmdev_parent_get_name(vmdev_type_get_parent(type)),
+			      vmdev_definition_get_parent(def)) == 0 &&
+	       strcmp(vmdev_type_get_id(type), vmdev_definition_get_type(def)) == 0;
+}
+
+/* The attributes MDEV's callout script reports ("get attributes", as
+ * mdevctl's define of an active mdev asks), put first in DEF. */
+static int callout_attrs(struct cli *cli, struct vmdev_mdev *mdev, struct vmdev_definition *def)
+{
+	struct vmdev_attrs *attrs;
+	int r = vmdev_mdev_get_callout_attrs(mdev, &attrs);
+
+	if (r == -ECANCELED || r == -EBADMSG) {
+		char *text = callout_refusal_text(cli->ctx, "get attributes",
+						  vmdev_mdev_get_uuid(mdev));
+
+		r = fail_code(EXIT_FAILED, "cannot define %s: %s", vmdev_mdev_get_uuid(mdev),
+			      text ? text : strerror(-r));
+		free(text);
+		return r;
+	}
+	if (r < 0)
+		return fail(r, "cannot define %s", vmdev_mdev_get_uuid(mdev));
+	if (!attrs)
+		return 0;
+	if (vmdev_definition_get_attr_count(def) == 0) {
+		for (size_t i = 0; i < vmdev_attrs_get_count(attrs) && !r; i++)
+			r = vmdev_definition_append_attr(def, vmdev_attrs_get_name(attrs, i),
+							 vmdev_attrs_get_value(attrs, i));
+	}
+	vmdev_attrs_free(attrs);
+	return r < 0 ? fail(r, "cannot define %s", vmdev_mdev_get_uuid(mdev)) : 0;
+}
+
 struct define_options {
 	const char *parent, *type, *jsonfile;
 	char uuid[VMDEV_UUID_LEN];
@@ -319,6 +358,9 @@ static int run_define(struct cli *cli, const void *options)
 	}
 	if (!r)
 		r = check_type(cli, parent, vmdev_definition_get_type(def));
+	/* an active mdev as it runs: its callout knows the attributes */
+	if (!r && mdev && !o->jsonfile && active_as(mdev, def))
+		r = callout_attrs(cli, mdev, def);
 	if (r)
 		return r;
 	vmdev_set_callout_force(cli->ctx, o->force);

@@ -186,7 +186,7 @@ static int reap(struct vmdev_ctx *ctx, pid_t pid, int out, struct run *run, bool
 	int status = 0;
 
 	fcntl(out, F_SETFL, O_NONBLOCK);
-	while (!eof || (!exited && pidfd >= 0)) {
+	while (!eof || !exited) {
 		struct pollfd p[2];
 		nfds_t n = 0;
 		long long left = deadline - now_ms();
@@ -197,6 +197,8 @@ static int reap(struct vmdev_ctx *ctx, pid_t pid, int out, struct run *run, bool
 			p[n++] = (struct pollfd){ .fd = out, .events = POLLIN };
 		if (!exited && pidfd >= 0)
 			p[n++] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+		if (pidfd < 0 && left > 20)
+			left = 20; /* no pidfd (valgrind, old kernels): look every 20 ms */
 		if (poll(p, n, (int)(left > INT_MAX ? INT_MAX : left)) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -208,21 +210,21 @@ static int reap(struct vmdev_ctx *ctx, pid_t pid, int out, struct run *run, bool
 			else if (p[i].fd == pidfd && p[i].revents)
 				exited = true;
 		}
-	}
-	if (pidfd < 0) {
-		/* no pidfd (a kernel before 5.3): the end of its stdout tells */
-		if (!eof) {
-			*timed_out = true;
-			kill(-pid, SIGKILL);
+		if (pidfd < 0 && !exited) {
+			siginfo_t info = { 0 };
+
+			/* exited, not reaped yet: WNOWAIT leaves it for waitpid */
+			exited = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+				 info.si_pid == pid;
 		}
-	} else {
-		close(pidfd);
-		if (!exited)
-			*timed_out = true;
-		/* the script, or what it left holding its stdout: the whole group */
-		if (!exited || !eof)
-			kill(-pid, SIGKILL);
 	}
+	if (pidfd >= 0)
+		close(pidfd);
+	if (!exited)
+		*timed_out = true;
+	/* the script, or what it left holding its stdout: the whole group */
+	if (!exited || !eof)
+		kill(-pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			dbg(ctx, "waitpid %d: %m", (int)pid);
@@ -263,6 +265,10 @@ static int run_script(struct callout *c, const char *host_path, enum callout_eve
 	r = sysfs_full_path(ctx, host_path, path, sizeof(path));
 	if (r < 0)
 		return r;
+	if (!sysfs_is_executable(ctx, host_path)) {
+		dbg(ctx, "%s: not an executable file: passed over", path);
+		return -EACCES;
+	}
 	in = input_fd(input);
 	if (in < 0)
 		return in;

@@ -57,6 +57,7 @@ int sysfs_list_dir(struct vmdev_ctx *ctx, const char *path,
 		   int (*cmp)(const void *, const void *), char ***names,
 		   size_t *count);
 bool sysfs_exists(struct vmdev_ctx *ctx, const char *path);
+bool sysfs_is_executable(struct vmdev_ctx *ctx, const char *path);
 int sysfs_write_file(struct vmdev_ctx *ctx, const char *path, const char *buf,
 		     size_t len);
 /* each line of a text table (/proc/swaps, mountinfo) until EACH returns

@@ -378,7 +378,7 @@ static int run_define(struct cli *cli, const void *options)
 
 const struct command cmd_define = {
 	.name = "define",
-	.usage = "define [-u UUID] -p PARENT -t TYPE [--auto] [--attr NAME=VALUE]... | -u UUID | --jsonfile FILE",
+	.usage = "define [-u UUID] -p PARENT -t TYPE [--auto] [--attr NAME=VALUE]... [--force] | -u UUID | --jsonfile FILE",
 	.summary = "store a definition (mdevctl's), print its UUID",
 	.options = define_options,
 	.options_size = sizeof(struct define_options),
@@ -452,7 +452,7 @@ static int run_undefine(struct cli *cli, const void *options)
 
 const struct command cmd_undefine = {
 	.name = "undefine",
-	.usage = "undefine -u UUID [-p PARENT]",
+	.usage = "undefine -u UUID [-p PARENT] [--force]",
 	.summary = "delete a definition (an active mdev keeps running)",
 	.options = undefine_options,
 	.options_size = sizeof(struct undefine_options),
@@ -627,8 +627,21 @@ static int run_modify(struct cli *cli, const void *options)
 	}
 	if (!r)
 		r = check_type(cli, vmdev_definition_get_parent(def), vmdev_definition_get_type(def));
-	if (!r && o->live)
-		r = apply_live(cli, def, old, n_old);
+	/* live: the mdev's versioned callout applies it where one supports
+	 * that (mdevctl 1.3+), else the added attributes are written here */
+	if (!r && o->live) {
+		r = cli->dry_run ? -EOPNOTSUPP : vmdev_definition_modify_live(def);
+		if (r == -ECANCELED) {
+			char *text = callout_refusal_text(cli->ctx, "live modify", o->uuid);
+
+			r = fail_code(EXIT_FAILED, "%s; the definition is unchanged",
+				      text ? text : strerror(ECANCELED));
+			free(text);
+		} else if (r == -EOPNOTSUPP)
+			r = apply_live(cli, def, old, n_old);
+		else if (r < 0)
+			r = fail(r, "cannot modify %s --live", o->uuid);
+	}
 	free_strings(old, n_old);
 	if (r)
 		return r;
@@ -643,7 +656,7 @@ static int run_modify(struct cli *cli, const void *options)
 
 const struct command cmd_modify = {
 	.name = "modify",
-	.usage = "modify -u UUID [-p PARENT] [-t TYPE] [--auto|--manual] [--attr NAME=VALUE]... [--del-attr NAME[=VALUE]]... [--jsonfile FILE] [--live]",
+	.usage = "modify -u UUID [-p PARENT] [-t TYPE] [--auto|--manual] [--attr NAME=VALUE]... [--del-attr NAME[=VALUE]]... [--jsonfile FILE] [--live] [--force]",
 	.summary = "change a definition (--live: the running mdev's attributes too)",
 	.options = modify_options,
 	.options_size = sizeof(struct modify_options),

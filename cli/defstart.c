@@ -69,7 +69,7 @@ static int run_start(struct cli *cli, const void *options)
 
 const struct command cmd_start = {
 	.name = "start",
-	.usage = "start -u UUID [-p PARENT]",
+	.usage = "start -u UUID [-p PARENT] [--force]",
 	.summary = "create a defined mdev with its attributes, return once it is ready",
 	.options = start_options,
 	.options_size = sizeof(struct start_options),
@@ -108,7 +108,7 @@ static int run_stop(struct cli *cli, const void *options)
 
 const struct command cmd_stop = {
 	.name = "stop",
-	.usage = "stop -u UUID",
+	.usage = "stop -u UUID [--force]",
 	.summary = "remove an mdev (as remove), return once it is gone",
 	.options = stop_options,
 	.options_size = sizeof(struct stop_options),

@@ -124,7 +124,7 @@ static int run_create(struct cli *cli, const void *options)
 
 const struct command cmd_create = {
 	.name = "create",
-	.usage = "create -p PARENT -t TYPE [-u UUID]",
+	.usage = "create -p PARENT -t TYPE [-u UUID] [--force]",
 	.summary = "create an mdev, print its UUID once it is ready",
 	.options = create_options,
 	.options_size = sizeof(struct create_options),
@@ -189,7 +189,7 @@ static int run_remove(struct cli *cli, const void *options)
 
 const struct command cmd_remove = {
 	.name = "remove",
-	.usage = "remove UUID... | -u UUID",
+	.usage = "remove [--force] UUID... | -u UUID",
 	.summary = "remove mdevs, return once they are gone",
 	.options = remove_options,
 	.options_size = sizeof(struct remove_options),

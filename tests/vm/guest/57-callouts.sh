@@ -93,7 +93,8 @@ check_eq "start: the definition's JSON on stdin" "$(line 50-rec pre start none $
 $(line 50-rec post start success $D "$JA")
 $(line n-rec notify start success $D "$JA")" "$(calls)"
 check "stop of a definition" vmdevctl stop -u $D
-check_match "stop: sysfs's view on stdin, as mdevctl's stop" "*-e pre -a stop -s none -u $D -p mtty|$J*" "$(calls)"
+check_eq "stop: sysfs's view on stdin, as mdevctl's stop" 1 \
+	"$(calls | grep -cxF "50-rec -t mtty-2 -e pre -a stop -s none -u $D -p mtty|$J")"
 REFUSE=start vmdevctl start -u $D >$R/out 2>$R/err; RC=$?
 check_eq "refused start of a definition exits 1" 1 $RC
 check_absent "refused start: nothing created" $B/$D
@@ -121,6 +122,39 @@ check_eq "define -u with a callout that answers nonsense exits 1" 1 $RC
 check_absent "and defines nothing" /etc/mdevctl.d/mtty/$U
 check_match "and says why" "*its answer is not a JSON array of attributes*" "$(cat $R/err)"
 check "remove it" vmdevctl remove $U
+calls >/dev/null
+
+# ------------------------------------------------ modify --live through a versioned callout
+# (mdevctl 1.3+): the script applies the change; vmdevctl writes nothing
+# itself (mtty has no attribute "knob": a write of it would fail)
+cat >$C/10-v2 <<'END'
+#!/bin/sh
+in=$(cat; echo x); in=${in%x}
+printf '%s %s|%s\n' "$(basename "$0")" "$*" "$in" >>"$REC"
+case "$*" in
+*"-a capabilities "*) printf '{"supports":{"version":2,"actions":["start","stop","define","undefine","modify"],"events":["pre","post","live"]}}' ;;
+*"-e live "*) [ "$REFUSE" = live ] && exit 5 ;;
+esac
+exit 0
+END
+chmod 755 $C/10-v2
+D=$(vmdevctl define -p mtty -t mtty-2)
+check "start for modify --live" vmdevctl start -u $D
+calls >/dev/null
+check "modify --live: the versioned callout applies it" vmdevctl modify -u $D --attr knob=1 --live
+LIVE='{"mdev_type":"mtty-2","start":"manual","attrs":[{"knob":"1"}]}'
+ALL=$(calls)
+check_eq "modify --live: the live event with the new configuration" 1 \
+	"$(printf '%s\n' "$ALL" | grep -cxF "10-v2 -t mtty-2 -e live -a modify -s none -u $D -p mtty|$LIVE")"
+check_eq "modify --live: only the versioned script is asked" "" "$(printf '%s\n' "$ALL" | grep '^50-rec -t')"
+check_match "modify --live: the definition holds it" '*"knob": "1"*' "$(cat /etc/mdevctl.d/mtty/$D)"
+REFUSE=live vmdevctl modify -u $D --attr knob=2 --live >$R/out 2>$R/err; RC=$?
+check_eq "modify --live refused by the callout exits 1" 1 $RC
+check_match "and is named" "*10-v2 refused live modify of $D (exit 5)*" "$(cat $R/err)"
+check_eq "and the definition is unchanged" 1 "$(grep -c knob /etc/mdevctl.d/mtty/$D)"
+check "stop it" vmdevctl stop -u $D
+check "undefine it" vmdevctl undefine -u $D
+rm -f $C/10-v2
 calls >/dev/null
 
 # ------------------------------------------------ dry run: no script runs

@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,7 +69,7 @@ static const char provides[] =
 	"\"get\",\"live\"]}}";
 
 #define CALLOUT_OUTPUT_MAX 65536 /* more on stdout makes the answer invalid */
-#define STATUS_SIGNALED (-EINTR) /* killed by a signal not ours */
+#define STATUS_SIGNALED (-EINTR) /* killed by a signal not ours (or reaped elsewhere) */
 
 struct run {
 	int status; /* its exit code; STATUS_SIGNALED; -ETIMEDOUT (killed by us) */
@@ -173,53 +172,53 @@ static void take_output(struct run *run, int fd, bool *eof)
 		run->out[run->len] = '\0';
 }
 
+/* Whether PID has exited; WNOWAIT leaves it for waitpid(). A child the
+ * caller's SIGCHLD handler reaped first (ECHILD) has exited too. */
+static bool has_exited(pid_t pid)
+{
+	siginfo_t info = { 0 };
+
+	if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return errno == ECHILD;
+	return info.si_pid == pid;
+}
+
 /*
  * Wait until the script has exited and closed its stdout, reading that,
  * or until the timeout: then its process group is killed. Returns its
- * wait status; *TIMED_OUT when the script itself had not exited.
+ * wait status (-1 when it was reaped by someone else); *TIMED_OUT when
+ * the script itself had not exited. Neither a SIGCHLD handler (signals
+ * are the caller's) nor a pidfd (valgrind knows none): its exit is looked
+ * for between reads, every 50 ms at most.
  */
 static int reap(struct vmdev_ctx *ctx, pid_t pid, int out, struct run *run, bool *timed_out)
 {
 	long long deadline = now_ms() + callout_timeout_ms(ctx);
-	int pidfd = above_stdio((int)syscall(SYS_pidfd_open, pid, 0));
 	bool eof = false, exited = false;
+	long slice_ms = 1;
 	int status = 0;
 
 	fcntl(out, F_SETFL, O_NONBLOCK);
 	while (!eof || !exited) {
-		struct pollfd p[2];
-		nfds_t n = 0;
 		long long left = deadline - now_ms();
 
 		if (left <= 0)
 			break;
-		if (!eof)
-			p[n++] = (struct pollfd){ .fd = out, .events = POLLIN };
-		if (!exited && pidfd >= 0)
-			p[n++] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-		if (pidfd < 0 && left > 20)
-			left = 20; /* no pidfd (valgrind, old kernels): look every 20 ms */
-		if (poll(p, n, (int)(left > INT_MAX ? INT_MAX : left)) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (nfds_t i = 0; i < n; i++) {
-			if (p[i].fd == out && p[i].revents)
-				take_output(run, out, &eof);
-			else if (p[i].fd == pidfd && p[i].revents)
-				exited = true;
-		}
-		if (pidfd < 0 && !exited) {
-			siginfo_t info = { 0 };
+		if (!eof) {
+			struct pollfd p = { .fd = out, .events = POLLIN };
 
-			/* exited, not reaped yet: WNOWAIT leaves it for waitpid */
-			exited = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-				 info.si_pid == pid;
+			if (poll(&p, 1, (int)(left < 50 ? left : 50)) > 0)
+				take_output(run, out, &eof);
+		} else {
+			/* stdout closed: it is exiting, or went on without it */
+			long ms = left < slice_ms ? (long)left : slice_ms;
+
+			nanosleep(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000L }, NULL);
+			slice_ms = slice_ms < 50 ? slice_ms * 2 : 50;
 		}
+		if (!exited)
+			exited = has_exited(pid);
 	}
-	if (pidfd >= 0)
-		close(pidfd);
 	if (!exited)
 		*timed_out = true;
 	/* the script, or what it left holding its stdout: the whole group */

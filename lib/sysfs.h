@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The one door for root-relative I/O. Every file the library reads or
- * writes on the host (/sys, /proc, /dev, /etc) is named here by its host
- * path, "/sys/...", and opened through the context's root directory fd;
- * below a directory fd, by a plain relative name ("_at" calls). Nothing
- * else in lib/ calls open, read, pread, readlink or faccessat itself.
+ * writes on the host (/sys, /proc, /dev, /etc, /usr/lib) is named here by
+ * its host path, "/sys/...", and opened through the context's root
+ * directory fd; below a directory fd, by a plain relative name ("_at"
+ * calls). Nothing else in lib/ calls open, read, pread, readlink or
+ * faccessat itself (callout.c reads and writes only its scripts' pipes
+ * and memory files).
  */
 #ifndef LIBVMDEV_SYSFS_H
 #define LIBVMDEV_SYSFS_H

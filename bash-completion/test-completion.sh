@@ -143,6 +143,9 @@ lacks "no --parent for remove" --parent vmdevctl remove --
 has "--group among the options of bind" --group vmdevctl bind --
 has "--new-id among the options of bind" --new-id vmdevctl bind --
 has "--force among the options of bind" --force vmdevctl bind --
+has "--force among the options of start (past a refusing callout)" --force vmdevctl start --
+has "--force among the options of define" --force vmdevctl define --
+lacks "no --force for list" --force vmdevctl list --
 has "--driver among the options of bind" --driver vmdevctl bind --
 has "-d among the options of bind" -d vmdevctl bind -
 has "--dry-run among the options of bind" --dry-run vmdevctl bind --d

@@ -167,6 +167,14 @@ int start_failure_text(struct vmdev_definition *def, int r, size_t failed_attr,
 		n = asprintf(text, "no available instances of %s/%s (remove one first)", parent, type);
 		code = EXIT_BUSY;
 		break;
+	case -ECANCELED: {
+		char *refusal = callout_refusal_text(vmdev_definition_get_ctx(def), "start", uuid);
+
+		n = asprintf(text, "%s", refusal ? refusal : strerror(-r));
+		free(refusal);
+		code = EXIT_FAILED;
+		break;
+	}
 	case -ETIMEDOUT:
 		n = asprintf(text, "not ready after %u ms; nothing of it is left (raise --timeout?)", ms);
 		code = EXIT_FAILED;

@@ -219,6 +219,15 @@ static int append_attrs(struct vmdev_definition *def, const struct list_option *
 /* How a save went wrong, said; the exit code. */
 static int save_failed(int r, struct vmdev_definition *def, const char *verb)
 {
+	if (r == -ECANCELED) {
+		char *text = callout_refusal_text(vmdev_definition_get_ctx(def), verb,
+						  vmdev_definition_get_uuid(def));
+		int code = fail_code(EXIT_FAILED, "%s; --force goes on regardless",
+				     text ? text : strerror(ECANCELED));
+
+		free(text);
+		return code;
+	}
 	if (r == -EEXIST) {
 		fail(0, "cannot %s %s: a definition of it exists under %s (see vmdevctl list --defined -u %s)",
 		     verb, vmdev_definition_get_uuid(def), vmdev_definition_get_parent(def),
@@ -236,10 +245,49 @@ static int save_failed(int r, struct vmdev_definition *def, const char *verb)
 
 /* ---- define ------------------------------------------------------------ */
 
+/* MDEV runs on DEF's parent with DEF's type */
+static bool active_as(struct vmdev_mdev *mdev, struct vmdev_definition *def)
+{
+	struct vmdev_type *type = vmdev_mdev_get_type(mdev);
+
+	return type && strcmp(vmdev_parent_get_name(vmdev_type_get_parent(type)),
+			      vmdev_definition_get_parent(def)) == 0 &&
+	       strcmp(vmdev_type_get_id(type), vmdev_definition_get_type(def)) == 0;
+}
+
+/* The attributes MDEV's callout script reports ("get attributes", as
+ * mdevctl's define of an active mdev asks), put first in DEF. */
+static int callout_attrs(struct cli *cli, struct vmdev_mdev *mdev, struct vmdev_definition *def)
+{
+	struct vmdev_attrs *attrs;
+	int r = vmdev_mdev_get_callout_attrs(mdev, &attrs);
+
+	if (r == -ECANCELED || r == -EBADMSG) {
+		char *text = callout_refusal_text(cli->ctx, "get attributes",
+						  vmdev_mdev_get_uuid(mdev));
+
+		r = fail_code(EXIT_FAILED, "cannot define %s: %s", vmdev_mdev_get_uuid(mdev),
+			      text ? text : strerror(-r));
+		free(text);
+		return r;
+	}
+	if (r < 0)
+		return fail(r, "cannot define %s", vmdev_mdev_get_uuid(mdev));
+	if (!attrs)
+		return 0;
+	if (vmdev_definition_get_attr_count(def) == 0) {
+		for (size_t i = 0; i < vmdev_attrs_get_count(attrs) && !r; i++)
+			r = vmdev_definition_append_attr(def, vmdev_attrs_get_name(attrs, i),
+							 vmdev_attrs_get_value(attrs, i));
+	}
+	vmdev_attrs_free(attrs);
+	return r < 0 ? fail(r, "cannot define %s", vmdev_mdev_get_uuid(mdev)) : 0;
+}
+
 struct define_options {
 	const char *parent, *type, *jsonfile;
 	char uuid[VMDEV_UUID_LEN];
-	bool auto_start;
+	bool auto_start, force;
 	struct list_option attrs;
 };
 
@@ -250,6 +298,7 @@ static const struct command_option define_options[] = {
 	FLAG_OPTION("auto", 0, struct define_options, auto_start),
 	ATTR_OPTION("attr", OPTION_ATTR, struct define_options, attrs),
 	STRING_OPTION("jsonfile", 0, struct define_options, jsonfile),
+	FLAG_OPTION("force", 0, struct define_options, force),
 	END_OPTIONS,
 };
 
@@ -309,8 +358,12 @@ static int run_define(struct cli *cli, const void *options)
 	}
 	if (!r)
 		r = check_type(cli, parent, vmdev_definition_get_type(def));
+	/* an active mdev as it runs: its callout knows the attributes */
+	if (!r && mdev && !o->jsonfile && active_as(mdev, def))
+		r = callout_attrs(cli, mdev, def);
 	if (r)
 		return r;
+	vmdev_set_callout_force(cli->ctx, o->force);
 	r = vmdev_definition_save(def);
 	if (r < 0)
 		return save_failed(r, def, "define");
@@ -325,7 +378,7 @@ static int run_define(struct cli *cli, const void *options)
 
 const struct command cmd_define = {
 	.name = "define",
-	.usage = "define [-u UUID] -p PARENT -t TYPE [--auto] [--attr NAME=VALUE]... | -u UUID | --jsonfile FILE",
+	.usage = "define [-u UUID] -p PARENT -t TYPE [--auto] [--attr NAME=VALUE]... [--force] | -u UUID | --jsonfile FILE",
 	.summary = "store a definition (mdevctl's), print its UUID",
 	.options = define_options,
 	.options_size = sizeof(struct define_options),
@@ -337,11 +390,13 @@ const struct command cmd_define = {
 struct undefine_options {
 	const char *parent;
 	char uuid[VMDEV_UUID_LEN];
+	bool force;
 };
 
 static const struct command_option undefine_options[] = {
 	UUID_OPTION("uuid", 'u', struct undefine_options, uuid),
 	NAME_OPTION("parent", 'p', "parent name", struct undefine_options, parent),
+	FLAG_OPTION("force", 0, struct undefine_options, force),
 	END_OPTIONS,
 };
 
@@ -371,8 +426,11 @@ static int run_undefine(struct cli *cli, const void *options)
 		if (n == 0)
 			return find_definition(cli, o->uuid, NULL, &def);
 	}
+	vmdev_set_callout_force(cli->ctx, o->force);
 	for (size_t i = 0; i < n; i++) {
 		r = vmdev_definition_delete(found[i]);
+		if (r == -ECANCELED)
+			return save_failed(r, found[i], "undefine");
 		if (r == -EBUSY)
 			return fail_code(EXIT_BUSY, "cannot undefine %s: another process holds the lock of /etc/mdevctl.d/%s (try again)",
 					 o->uuid, vmdev_definition_get_parent(found[i]));
@@ -394,7 +452,7 @@ static int run_undefine(struct cli *cli, const void *options)
 
 const struct command cmd_undefine = {
 	.name = "undefine",
-	.usage = "undefine -u UUID [-p PARENT]",
+	.usage = "undefine -u UUID [-p PARENT] [--force]",
 	.summary = "delete a definition (an active mdev keeps running)",
 	.options = undefine_options,
 	.options_size = sizeof(struct undefine_options),
@@ -406,7 +464,7 @@ const struct command cmd_undefine = {
 struct modify_options {
 	const char *parent, *type, *jsonfile;
 	char uuid[VMDEV_UUID_LEN];
-	bool auto_start, manual, live, defined;
+	bool auto_start, manual, live, defined, force;
 	struct list_option attrs, del_attrs;
 };
 
@@ -420,6 +478,7 @@ static const struct command_option modify_options[] = {
 	ATTR_OPTION("del-attr", OPTION_ATTR_NAME, struct modify_options, del_attrs),
 	STRING_OPTION("jsonfile", 0, struct modify_options, jsonfile),
 	FLAG_OPTION("live", 0, struct modify_options, live),
+	FLAG_OPTION("force", 0, struct modify_options, force),
 	END_OPTIONS,
 };
 
@@ -568,11 +627,25 @@ static int run_modify(struct cli *cli, const void *options)
 	}
 	if (!r)
 		r = check_type(cli, vmdev_definition_get_parent(def), vmdev_definition_get_type(def));
-	if (!r && o->live)
-		r = apply_live(cli, def, old, n_old);
+	/* live: the mdev's versioned callout applies it where one supports
+	 * that (mdevctl 1.3+), else the added attributes are written here */
+	if (!r && o->live) {
+		r = cli->dry_run ? -EOPNOTSUPP : vmdev_definition_modify_live(def);
+		if (r == -ECANCELED) {
+			char *text = callout_refusal_text(cli->ctx, "live modify", o->uuid);
+
+			r = fail_code(EXIT_FAILED, "%s; the definition is unchanged",
+				      text ? text : strerror(ECANCELED));
+			free(text);
+		} else if (r == -EOPNOTSUPP)
+			r = apply_live(cli, def, old, n_old);
+		else if (r < 0)
+			r = fail(r, "cannot modify %s --live", o->uuid);
+	}
 	free_strings(old, n_old);
 	if (r)
 		return r;
+	vmdev_set_callout_force(cli->ctx, o->force);
 	r = vmdev_definition_save(def);
 	if (r < 0)
 		return save_failed(r, def, "modify");
@@ -583,7 +656,7 @@ static int run_modify(struct cli *cli, const void *options)
 
 const struct command cmd_modify = {
 	.name = "modify",
-	.usage = "modify -u UUID [-p PARENT] [-t TYPE] [--auto|--manual] [--attr NAME=VALUE]... [--del-attr NAME[=VALUE]]... [--jsonfile FILE] [--live]",
+	.usage = "modify -u UUID [-p PARENT] [-t TYPE] [--auto|--manual] [--attr NAME=VALUE]... [--del-attr NAME[=VALUE]]... [--jsonfile FILE] [--live] [--force]",
 	.summary = "change a definition (--live: the running mdev's attributes too)",
 	.options = modify_options,
 	.options_size = sizeof(struct modify_options),

@@ -19,11 +19,13 @@
 struct start_options {
 	const char *parent;
 	char uuid[VMDEV_UUID_LEN];
+	bool force;
 };
 
 static const struct command_option start_options[] = {
 	UUID_OPTION("uuid", 'u', struct start_options, uuid),
 	NAME_OPTION("parent", 'p', "parent name", struct start_options, parent),
+	FLAG_OPTION("force", 0, struct start_options, force),
 	END_OPTIONS,
 };
 
@@ -44,7 +46,10 @@ static int run_start(struct cli *cli, const void *options)
 	r = find_definition(cli, o->uuid, o->parent, &def);
 	if (r)
 		return r;
+	vmdev_set_callout_force(cli->ctx, o->force);
 	r = vmdev_definition_start(def, &mdev, &failed);
+	if (r == -ECANCELED)
+		return fail_callout(cli, "start", o->uuid);
 	if (r < 0) {
 		code = start_failure_text(def, r, failed, mdev, &why);
 		fail_code(code, "cannot start %s on %s/%s: %s", o->uuid,
@@ -64,7 +69,7 @@ static int run_start(struct cli *cli, const void *options)
 
 const struct command cmd_start = {
 	.name = "start",
-	.usage = "start -u UUID [-p PARENT]",
+	.usage = "start -u UUID [-p PARENT] [--force]",
 	.summary = "create a defined mdev with its attributes, return once it is ready",
 	.options = start_options,
 	.options_size = sizeof(struct start_options),
@@ -75,10 +80,12 @@ const struct command cmd_start = {
 
 struct stop_options {
 	char uuid[VMDEV_UUID_LEN];
+	bool force;
 };
 
 static const struct command_option stop_options[] = {
 	UUID_OPTION("uuid", 'u', struct stop_options, uuid),
+	FLAG_OPTION("force", 0, struct stop_options, force),
 	END_OPTIONS,
 };
 
@@ -93,13 +100,15 @@ static int run_stop(struct cli *cli, const void *options)
 		return fail_usage("stop needs -u UUID (see vmdevctl list)");
 	/* as remove -u UUID: the same checks, the same wait; remove's options
 	 * are this same one-field struct (lifecycle.c) */
-	_Static_assert(sizeof(struct stop_options) == VMDEV_UUID_LEN, "stop_options is -u only");
+	_Static_assert(offsetof(struct stop_options, force) == VMDEV_UUID_LEN &&
+		       sizeof(struct stop_options) == VMDEV_UUID_LEN + sizeof(bool),
+		       "stop_options is -u and --force only");
 	return cmd_remove.run(cli, o);
 }
 
 const struct command cmd_stop = {
 	.name = "stop",
-	.usage = "stop -u UUID",
+	.usage = "stop -u UUID [--force]",
 	.summary = "remove an mdev (as remove), return once it is gone",
 	.options = stop_options,
 	.options_size = sizeof(struct stop_options),

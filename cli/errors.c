@@ -121,3 +121,48 @@ int no_arguments(struct cli *cli, const char *command)
 				  command, shown(cli->args[0]), command);
 	return 0;
 }
+
+/*
+ * What the library says about the callout script that made the last
+ * operation fail: "callout script SCRIPT refused ACTION of WHAT (exit N)",
+ * a new string (NULL when no script did). The mdevctl personality words
+ * it as mdevctl does, the native commands as theirs.
+ */
+char *callout_refusal_text(struct vmdev_ctx *ctx, const char *action, const char *what)
+{
+	const char *script;
+	char how[96], *text;
+	int status;
+
+	if (vmdev_get_callout_failure(ctx, &script, &status) < 0)
+		return NULL;
+	if (status > 0)
+		snprintf(how, sizeof(how), "exit %d", status);
+	else if (status == -ETIMEDOUT)
+		snprintf(how, sizeof(how), "killed: still running after its timeout");
+	else if (status == -EOPNOTSUPP)
+		snprintf(how, sizeof(how), "its capabilities do not include %s", action);
+	else if (status == 0)
+		snprintf(how, sizeof(how), "its answer is not a JSON array of attributes");
+	else
+		snprintf(how, sizeof(how), "cannot run it: %s", strerror(-status));
+	if (asprintf(&text, "callout script %s refused %s of %s (%s)", shown(script), action,
+		     what, how) < 0)
+		return NULL;
+	return text;
+}
+
+/* "vmdevctl: callout script X refused ACTION of WHAT (exit N); --force
+ * goes on regardless" for an operation that returned -ECANCELED; exit 1 */
+int fail_callout(struct cli *cli, const char *action, const char *what)
+{
+	char *text = callout_refusal_text(cli->ctx, action, what);
+	int code;
+
+	if (text)
+		code = fail_code(EXIT_FAILED, "%s; --force goes on regardless", text);
+	else
+		code = fail(-ECANCELED, "cannot %s %s", action, what);
+	free(text);
+	return code;
+}

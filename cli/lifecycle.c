@@ -11,21 +11,25 @@
 struct create_options {
 	const char *parent, *type;
 	char uuid[VMDEV_UUID_LEN];
+	bool force;
 };
 
 static const struct command_option create_options[] = {
 	NAME_OPTION("parent", 'p', "parent name", struct create_options, parent),
 	NAME_OPTION("type", 't', "type name", struct create_options, type),
 	UUID_OPTION("uuid", 'u', struct create_options, uuid),
+	FLAG_OPTION("force", 0, struct create_options, force),
 	END_OPTIONS,
 };
 
 struct remove_options {
 	char uuid[VMDEV_UUID_LEN];
+	bool force; /* past a refusing callout */
 };
 
 static const struct command_option remove_options[] = {
 	UUID_OPTION("uuid", 'u', struct remove_options, uuid),
+	FLAG_OPTION("force", 0, struct remove_options, force),
 	END_OPTIONS,
 };
 
@@ -59,6 +63,7 @@ static int run_create(struct cli *cli, const void *options)
 		return EXIT_NOT_FOUND;
 	}
 	/* the new mdev comes back in the library's model, as list shows it */
+	vmdev_set_callout_force(cli->ctx, o->force);
 	r = vmdev_mdev_create(type, given, &mdev);
 	uuid = mdev ? vmdev_mdev_get_uuid(mdev) : given ? given : "(unknown)";
 	switch (r) {
@@ -88,6 +93,15 @@ static int run_create(struct cli *cli, const void *options)
 			fail(0, "cannot create mdev on %s/%s: the generated UUID is taken; try again",
 			     o->parent, o->type);
 		return EXIT_BUSY;
+	case -ECANCELED: {
+		char what[512];
+
+		if (given)
+			snprintf(what, sizeof(what), "%s", given);
+		else
+			snprintf(what, sizeof(what), "an mdev on %s/%s", o->parent, o->type);
+		return fail_callout(cli, "start", what);
+	}
 	case -ETIMEDOUT:
 		fail(0, "cannot create mdev on %s/%s: not ready after %u ms; nothing of it is left (raise --timeout?)",
 		     o->parent, o->type, vmdev_get_timeout_ms(cli->ctx));
@@ -110,7 +124,7 @@ static int run_create(struct cli *cli, const void *options)
 
 const struct command cmd_create = {
 	.name = "create",
-	.usage = "create -p PARENT -t TYPE [-u UUID]",
+	.usage = "create -p PARENT -t TYPE [-u UUID] [--force]",
 	.summary = "create an mdev, print its UUID once it is ready",
 	.options = create_options,
 	.options_size = sizeof(struct create_options),
@@ -159,8 +173,11 @@ static int run_remove(struct cli *cli, const void *options)
 
 		/* a removed mdev leaves the model: keep its name for a message */
 		memcpy(uuid, vmdev_mdev_get_uuid(mdevs[i]), sizeof(uuid));
+		vmdev_set_callout_force(cli->ctx, o->force);
 		e = vmdev_mdev_remove(mdevs[i]);
-		if (e == -ETIMEDOUT)
+		if (e == -ECANCELED)
+			r = fail_callout(cli, "stop", uuid);
+		else if (e == -ETIMEDOUT)
 			r = fail_code(EXIT_FAILED, "cannot remove mdev %s: still there after %u ms",
 				      uuid, vmdev_get_timeout_ms(cli->ctx));
 		else if (e < 0)
@@ -172,7 +189,7 @@ static int run_remove(struct cli *cli, const void *options)
 
 const struct command cmd_remove = {
 	.name = "remove",
-	.usage = "remove UUID... | -u UUID",
+	.usage = "remove [--force] UUID... | -u UUID",
 	.summary = "remove mdevs, return once they are gone",
 	.options = remove_options,
 	.options_size = sizeof(struct remove_options),

@@ -111,6 +111,9 @@ int fail_usage(const char *format, ...) _printf_(1, 2);
 int fail_code(int code, const char *format, ...) _printf_(2, 3);
 /* an argument made safe for a one-line error message */
 const char *shown(const char *arg);
+/* after -ECANCELED from an operation: which callout refused it */
+char *callout_refusal_text(struct vmdev_ctx *ctx, const char *action, const char *what);
+int fail_callout(struct cli *cli, const char *action, const char *what);
 /* the usual complaint about positional arguments of a command without any */
 int no_arguments(struct cli *cli, const char *command);
 

@@ -545,6 +545,25 @@ int vmdev_autostart_get_error(struct vmdev_autostart *result);
 bool vmdev_autostart_get_failed_attr(struct vmdev_autostart *result, size_t *index);
 struct vmdev_mdev *vmdev_autostart_get_mdev(struct vmdev_autostart *result);
 
+/* ---- mdevctl's callouts and notifiers ------------------------------------ */
+
+/* Scripts in /usr/lib/mdevctl/scripts.d/ and /etc/mdevctl.d/scripts.d/
+ * (callouts/, notifiers/) under the root run around every start, stop,
+ * define, undefine and modify (vmdev_mdev_create(), vmdev_mdev_remove(),
+ * the definition calls), as mdevctl runs them; a refusing "pre" callout
+ * makes the operation return -ECANCELED. Never in dry-run mode. */
+struct vmdev_attrs;
+
+int vmdev_set_callout_force(struct vmdev_ctx *ctx, bool force);
+int vmdev_set_callouts_enabled(struct vmdev_ctx *ctx, bool enabled);
+int vmdev_get_callout_failure(struct vmdev_ctx *ctx, const char **script, int *status);
+int vmdev_mdev_get_callout_attrs(struct vmdev_mdev *mdev, struct vmdev_attrs **attrs);
+size_t vmdev_attrs_get_count(const struct vmdev_attrs *attrs);
+const char *vmdev_attrs_get_name(const struct vmdev_attrs *attrs, size_t index);
+const char *vmdev_attrs_get_value(const struct vmdev_attrs *attrs, size_t index);
+void vmdev_attrs_free(struct vmdev_attrs *attrs);
+int vmdev_definition_modify_live(struct vmdev_definition *def);
+
 /* ---- events -------------------------------------------------------------- */
 
 struct vmdev_monitor;

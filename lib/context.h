@@ -71,6 +71,13 @@ struct vmdev_ctx {
 	vmdev_action_fn action_fn;
 	void *action_data;
 
+	/* mdevctl's callouts (callout.c) */
+	bool callouts_disabled;
+	bool callout_force;		/* a pre callout's refusal does not stop */
+	unsigned int callout_timeout_ms; /* 0: CALLOUT_TIMEOUT_MS */
+	char *callout_failure_script;	/* the last refusal or failure: host path */
+	int callout_failure_status;
+
 	/* handles made on first use */
 	struct kmod_ctx *kmod;
 	struct udev *udev;

@@ -112,7 +112,12 @@ static int remove_and_wait(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
  * node. On timeout it removes the mdev again. In dry-run mode it only
  * reports the write. Pointers the caller holds stay valid.
  *
- * Returns 0; -EINVAL for a malformed @uuid; -ENOSPC when no instance is
+ * Runs mdevctl's "start" callouts and notifiers around it (the pre
+ * callout with {"mdev_type":TYPE,"start":"manual","attrs":[]} on stdin);
+ * a refusing pre callout stops it before anything is written.
+ *
+ * Returns 0; -EINVAL for a malformed @uuid; -ECANCELED when a pre callout
+ * refused (vmdev_get_callout_failure()); -ENOSPC when no instance is
  * available (also when the kernel says so with ENOSPC, EUSERS or EDQUOT);
  * -EEXIST when the UUID is taken; -ETIMEDOUT (the mdev was removed again);
  * -ENOTRECOVERABLE when it timed out and could not be removed either (it
@@ -122,9 +127,30 @@ static int remove_and_wait(struct vmdev_ctx *ctx, struct udev_monitor *monitor,
 VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 				   struct vmdev_mdev **created)
 {
-	struct vmdev_ctx *ctx;
+	char id[VMDEV_UUID_LEN];
+	struct callout c;
+	int r;
+
+	if (created)
+		*created = NULL;
+	if (!type)
+		return -EINVAL;
+	r = parse_uuid_or_new(uuid, id);
+	if (r < 0)
+		return r;
+	r = callout_begin(&c, type->parent->ctx, CALLOUT_START, id, type->parent->name,
+			  type->id, NULL);
+	if (r == 0)
+		r = mdev_create(type, id, created);
+	return callout_end(&c, r);
+}
+
+/* vmdev_mdev_create() without callouts, for a UUID already checked */
+int mdev_create(struct vmdev_type *type, const char *id, struct vmdev_mdev **created)
+{
+	struct vmdev_ctx *ctx = type->parent->ctx;
 	struct udev_monitor *monitor;
-	char id[VMDEV_UUID_LEN], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct mdev_wait w;
 	unsigned int available, existing;
 	bool drift;
@@ -132,12 +158,6 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
 
 	if (created)
 		*created = NULL;
-	if (!type)
-		return -EINVAL;
-	ctx = type->parent->ctx;
-	r = parse_uuid_or_new(uuid, id);
-	if (r < 0)
-		return r;
 	memset(&w, 0, sizeof(w));
 	memcpy(w.uuid, id, sizeof(w.uuid));
 	snprintf(w.dir, sizeof(w.dir), SYS_MDEV_DEVICES "/%s", id);
@@ -198,11 +218,28 @@ VMDEV_EXPORT int vmdev_mdev_create(struct vmdev_type *type, const char *uuid,
  * Refuses while a process holds its group or device open. Waits, at most
  * the context's timeout, until the kernel has removed it; then takes it
  * (and its group) out of the model: @mdev is freed, other pointers stay
- * valid. In dry-run mode, and on failure, @mdev stays.
+ * valid. In dry-run mode, and on failure, @mdev stays. Runs mdevctl's
+ * "stop" callouts and notifiers around it, as vmdev_mdev_create() does.
  *
- * Returns 0, -EBUSY when held, -ETIMEDOUT, or the write's error.
+ * Returns 0, -ECANCELED when a pre callout refused, -EBUSY when held,
+ * -ETIMEDOUT, or the write's error.
  */
 VMDEV_EXPORT int vmdev_mdev_remove(struct vmdev_mdev *mdev)
+{
+	struct callout c;
+	int r;
+
+	if (!mdev || !mdev->type)
+		return -EINVAL;
+	r = callout_begin(&c, mdev->ctx, CALLOUT_STOP, mdev->uuid, mdev->type->parent->name,
+			  mdev->type->id, NULL);
+	if (r == 0)
+		r = mdev_remove(mdev);
+	return callout_end(&c, r);
+}
+
+/* vmdev_mdev_remove() without callouts */
+int mdev_remove(struct vmdev_mdev *mdev)
 {
 	struct vmdev_refusal *refusal = NULL;
 	struct udev_monitor *monitor;

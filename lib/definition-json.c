@@ -724,3 +724,133 @@ int def_json_format(const struct def_content *content, bool pretty, char **out,
 		*len = b.len;
 	return 0;
 }
+
+/* ---- a callout script's capabilities (mdevctl 1.3+) ---------------------- */
+
+/* An array of strings: each one of NAMES sets its bit in *MASK, others
+ * are ignored (mdevctl reads them as "unknown"). */
+static int read_names(struct reader *r, const char *const *names, unsigned int *mask)
+{
+	if (peek(r) != '[')
+		return -1;
+	r->p++;
+	if (eat(r, ']'))
+		return 0;
+	do {
+		char *s;
+		bool nul;
+		int ret;
+
+		if (peek(r) != '"')
+			return -1;
+		ret = read_string(r, &s, &nul);
+		if (ret < 0)
+			return ret;
+		for (unsigned int i = 0; names[i]; i++)
+			if (!nul && strcmp(s, names[i]) == 0)
+				*mask |= 1u << i;
+		free(s);
+	} while (eat(r, ','));
+	return eat(r, ']') ? 0 : -1;
+}
+
+/* The "supports" object: "version" (a number), "actions", "events". */
+static int read_supports(struct reader *r, const char *const *actions,
+			 const char *const *events, struct callout_supports *out)
+{
+	unsigned int seen = 0;
+
+	if (peek(r) != '{')
+		return -1;
+	r->p++;
+	if (eat(r, '}'))
+		return -1;
+	do {
+		unsigned int which;
+		char *key;
+		bool nul;
+		int ret;
+
+		skip_ws(r);
+		ret = read_string(r, &key, &nul);
+		if (ret < 0)
+			return ret;
+		which = nul ? 0 : !strcmp(key, "version") ? 1 : !strcmp(key, "actions") ? 2 :
+			!strcmp(key, "events") ? 4 : 0;
+		free(key);
+		if (!eat(r, ':') || (which & seen))
+			return -1; /* serde refuses a field twice */
+		seen |= which;
+		if (which == 1) {
+			const unsigned char *from;
+
+			skip_ws(r);
+			from = r->p;
+			if (!is_digit(r) || skip_number(r) < 0)
+				return -1;
+			for (out->version = 0; from < r->p; from++) {
+				unsigned int digit = (unsigned int)(*from - '0');
+
+				/* a u32: no sign, fraction or exponent */
+				if (*from < '0' || *from > '9' ||
+				    out->version > (UINT32_MAX - digit) / 10)
+					return -1;
+				out->version = out->version * 10 + digit;
+			}
+		} else if (which == 2 || which == 4) {
+			ret = read_names(r, which == 2 ? actions : events,
+					 which == 2 ? &out->actions : &out->events);
+		} else {
+			ret = skip_value(r);
+		}
+		if (ret < 0)
+			return ret;
+	} while (eat(r, ','));
+	return eat(r, '}') && seen == 7 ? 0 : -1;
+}
+
+int callout_supports_parse(const char *text, size_t len, const char *const *actions,
+			   const char *const *events, struct callout_supports *out)
+{
+	struct reader r = {
+		.start = (const unsigned char *)text,
+		.p = (const unsigned char *)text,
+		.end = (const unsigned char *)text + len,
+	};
+	bool found = false;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (utf8_valid(r.start, len) < len || !eat(&r, '{'))
+		return -EBADMSG;
+	if (!eat(&r, '}')) {
+		do {
+			char *key;
+			bool nul, supports;
+
+			skip_ws(&r);
+			ret = read_string(&r, &key, &nul);
+			if (ret < 0)
+				break;
+			supports = !nul && strcmp(key, "supports") == 0;
+			free(key);
+			if (!eat(&r, ':') || (supports && found)) {
+				ret = -1;
+				break;
+			}
+			if (supports && peek(&r) != 'n') {
+				found = true;
+				ret = read_supports(&r, actions, events, out);
+			} else {
+				ret = skip_value(&r); /* null: no versioning */
+			}
+		} while (ret == 0 && eat(&r, ','));
+		if (ret == 0 && !eat(&r, '}'))
+			ret = -1;
+	}
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret < 0 || !found || peek(&r) != -1)
+		return -EBADMSG;
+	return 0;
+}

@@ -45,4 +45,17 @@ void def_content_clear(struct def_content *content);
 /* -EINVAL unless NAME is an attribute name and VALUE one line */
 int def_attr_check(const char *name, const char *value);
 
+/* what a callout script answers to "get capabilities" (mdevctl 1.3+):
+ * {"supports": {"version": N, "actions": [...], "events": [...]}} */
+struct callout_supports {
+	unsigned int version;
+	unsigned int actions; /* bit i: ACTIONS[i] is named */
+	unsigned int events;  /* bit i: EVENTS[i] is named */
+};
+/* TEXT (LEN bytes) into *OUT, names matched against the NULL-terminated
+ * ACTIONS and EVENTS (others are ignored, as mdevctl's "unknown"); 0, or
+ * -EBADMSG when it is not such an answer (no "supports", or null), -ENOMEM */
+int callout_supports_parse(const char *text, size_t len, const char *const *actions,
+			   const char *const *events, struct callout_supports *out) _must_check_;
+
 #endif

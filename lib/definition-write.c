@@ -96,13 +96,18 @@ static int open_locked_dir(struct vmdev_definition *def, bool create, int *fd)
  * saved only where no file of its UUID exists under its parent; it then
  * joins the list.
  *
- * Returns 0; -EEXIST for such a definition whose file exists; -EBUSY when
+ * mdevctl's callouts and notifiers run around it: "define" for a new
+ * definition, "modify" for a saved one, its configuration on stdin.
+ *
+ * Returns 0; -ECANCELED when a pre callout refused; -EEXIST for such a
+ * definition whose file exists; -EBUSY when
  * the lock was not had in time; -EPERM when the old owner cannot be kept;
  * or the error of the write (the old file is then intact).
  */
 VMDEV_EXPORT int vmdev_definition_save(struct vmdev_definition *def)
 {
 	_cleanup_(closep) int fd = -1;
+	struct callout c;
 	_cleanup_(freep) char *pretty = NULL;
 	_cleanup_(freep) char *compact = NULL;
 	struct vmdev_ctx *ctx;
@@ -122,13 +127,15 @@ VMDEV_EXPORT int vmdev_definition_save(struct vmdev_definition *def)
 			return -EEXIST;
 		return file_replace(ctx, -1, def->path, pretty, len, compact, !def->saved);
 	}
-	r = open_locked_dir(def, true, &fd);
-	if (r < 0)
-		return r;
-	r = file_replace(ctx, fd, def->path, pretty, len, compact, !def->saved);
+	r = callout_begin(&c, ctx, def->saved ? CALLOUT_MODIFY : CALLOUT_DEFINE, def->uuid,
+			  def->parent, def->content.type, &def->content);
+	if (r == 0)
+		r = open_locked_dir(def, true, &fd);
+	if (r == 0)
+		r = file_replace(ctx, fd, def->path, pretty, len, compact, !def->saved);
 	if (r == 0 && !def->saved)
 		definition_attach(def);
-	return r;
+	return callout_end(&c, r);
 }
 
 /**
@@ -138,13 +145,16 @@ VMDEV_EXPORT int vmdev_definition_save(struct vmdev_definition *def)
  * Serialized as vmdev_definition_save() is; the action hook sees
  * VMDEV_ACTION_REMOVE. An mdev it describes keeps running. Afterwards
  * @def is no longer in the list but stays valid (a save writes it again)
- * until vmdev_refresh(). A file already gone counts as removed.
+ * until vmdev_refresh(). A file already gone counts as removed. mdevctl's
+ * "undefine" callouts and notifiers run around it.
  *
- * Returns 0, -ENOENT for a definition not saved, -EBUSY, or the error.
+ * Returns 0, -ENOENT for a definition not saved, -ECANCELED when a pre
+ * callout refused, -EBUSY, or the error.
  */
 VMDEV_EXPORT int vmdev_definition_delete(struct vmdev_definition *def)
 {
 	_cleanup_(closep) int fd = -1;
+	struct callout c;
 	int r;
 
 	if (!def)
@@ -153,7 +163,10 @@ VMDEV_EXPORT int vmdev_definition_delete(struct vmdev_definition *def)
 		return -ENOENT;
 	if (def->ctx->dry_run)
 		return file_remove(def->ctx, -1, def->path);
-	r = open_locked_dir(def, false, &fd);
+	r = callout_begin(&c, def->ctx, CALLOUT_UNDEFINE, def->uuid, def->parent,
+			  def->content.type, &def->content);
+	if (r == 0)
+		r = open_locked_dir(def, false, &fd);
 	if (r == 0) {
 		r = file_remove(def->ctx, fd, def->path);
 		if (r == -ENOENT)
@@ -163,8 +176,11 @@ VMDEV_EXPORT int vmdev_definition_delete(struct vmdev_definition *def)
 	}
 	if (r == 0)
 		definition_detach(def);
-	return r;
+	return callout_end(&c, r);
 }
+
+static int definition_start(struct vmdev_definition *def, struct vmdev_mdev **mdev,
+			    size_t *failed_attr);
 
 /**
  * vmdev_definition_start - create the mdev a definition describes
@@ -179,9 +195,10 @@ VMDEV_EXPORT int vmdev_definition_delete(struct vmdev_definition *def)
  * is ready), then writes each attribute, in order, to
  * /sys/bus/mdev/devices/UUID/NAME. On the first failure it removes the
  * mdev again: nothing is left half made. In dry-run mode the writes are
- * only reported.
+ * only reported. mdevctl's "start" callouts and notifiers run around it,
+ * the definition's configuration on stdin.
  *
- * Returns 0; -EALREADY when it is active (vmdev_definition_is_active());
+ * Returns 0; -ECANCELED when a pre callout refused; -EALREADY when it is active (vmdev_definition_is_active());
  * -ENODEV when its parent does not exist; -ENOENT when the parent has no
  * such type; vmdev_mdev_create()'s errors (-EEXIST: the UUID runs
  * elsewhere; -ENOSPC ...); or a failed attribute's write error, with
@@ -190,9 +207,7 @@ VMDEV_EXPORT int vmdev_definition_delete(struct vmdev_definition *def)
 VMDEV_EXPORT int vmdev_definition_start(struct vmdev_definition *def,
 					struct vmdev_mdev **mdev, size_t *failed_attr)
 {
-	struct vmdev_parent *parent;
-	struct vmdev_type *type;
-	struct vmdev_mdev *created = NULL;
+	struct callout c;
 	int r;
 
 	if (mdev)
@@ -201,6 +216,21 @@ VMDEV_EXPORT int vmdev_definition_start(struct vmdev_definition *def,
 		*failed_attr = SIZE_MAX;
 	if (!def)
 		return -EINVAL;
+	r = callout_begin(&c, def->ctx, CALLOUT_START, def->uuid, def->parent,
+			  def->content.type, &def->content);
+	if (r == 0)
+		r = definition_start(def, mdev, failed_attr);
+	return callout_end(&c, r);
+}
+
+static int definition_start(struct vmdev_definition *def, struct vmdev_mdev **mdev,
+			    size_t *failed_attr)
+{
+	struct vmdev_parent *parent;
+	struct vmdev_type *type;
+	struct vmdev_mdev *created = NULL;
+	int r;
+
 	if (vmdev_definition_is_active(def))
 		return -EALREADY;
 	r = vmdev_parent_find(def->ctx, def->parent, &parent);
@@ -211,7 +241,7 @@ VMDEV_EXPORT int vmdev_definition_start(struct vmdev_definition *def,
 	r = vmdev_type_find(parent, def->content.type, &type);
 	if (r < 0)
 		return r;
-	r = vmdev_mdev_create(type, def->uuid, &created);
+	r = mdev_create(type, def->uuid, &created);
 	if (r < 0) {
 		if (mdev)
 			*mdev = created; /* -ENOTRECOVERABLE: left behind */
@@ -231,7 +261,7 @@ VMDEV_EXPORT int vmdev_definition_start(struct vmdev_definition *def,
 		    a->name, strerror(-r));
 		if (failed_attr)
 			*failed_attr = i;
-		if (created && vmdev_mdev_remove(created) < 0) {
+		if (created && mdev_remove(created) < 0) {
 			err(def->ctx, "mdev %s is left behind", def->uuid);
 			if (mdev)
 				*mdev = created;
@@ -266,7 +296,7 @@ VMDEV_EXPORT int vmdev_definition_stop(struct vmdev_definition *def)
 	parent = vmdev_mdev_get_parent(mdev);
 	if (!parent || strcmp(vmdev_parent_get_name(parent), def->parent) != 0)
 		return -ENOENT;
-	return vmdev_mdev_remove(mdev);
+	return vmdev_mdev_remove(mdev); /* "stop" callouts, as mdevctl: from sysfs */
 }
 
 /* ---- autostart ---------------------------------------------------------- */

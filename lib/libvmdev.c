@@ -110,6 +110,7 @@ VMDEV_EXPORT struct vmdev_ctx *vmdev_unref(struct vmdev_ctx *ctx)
 	kmod_free(ctx);
 	if (ctx->root_fd >= 0)
 		close(ctx->root_fd);
+	free(ctx->callout_failure_script);
 	free(ctx->root);
 	free(ctx);
 	return NULL;

@@ -274,6 +274,19 @@ bool sysfs_exists(struct vmdev_ctx *ctx, const char *path)
 	return sysfs_exists_at(ctx->root_fd, relative(path));
 }
 
+/*
+ * A regular file (after links) that the caller may execute: a callout
+ * script worth spawning. Checked first, as mdevctl's spawn error would
+ * tell, so that nothing is forked for a file that cannot run.
+ */
+bool sysfs_is_executable(struct vmdev_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	return fstatat(ctx->root_fd, relative(path), &st, 0) == 0 && S_ISREG(st.st_mode) &&
+	       faccessat(ctx->root_fd, relative(path), X_OK, AT_EACCESS) == 0;
+}
+
 /* A real subdirectory (never a link), for walks that must not leave a tree. */
 bool sysfs_is_procfs(int dir_fd)
 {

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The one door for root-relative I/O. Every file the library reads or
- * writes on the host (/sys, /proc, /dev, /etc) is named here by its host
- * path, "/sys/...", and opened through the context's root directory fd;
- * below a directory fd, by a plain relative name ("_at" calls). Nothing
- * else in lib/ calls open, read, pread, readlink or faccessat itself.
+ * writes on the host (/sys, /proc, /dev, /etc, /usr/lib) is named here by
+ * its host path, "/sys/...", and opened through the context's root
+ * directory fd; below a directory fd, by a plain relative name ("_at"
+ * calls). Nothing else in lib/ calls open, read, pread, readlink or
+ * faccessat itself (callout.c reads and writes only its scripts' pipes
+ * and memory files).
  */
 #ifndef LIBVMDEV_SYSFS_H
 #define LIBVMDEV_SYSFS_H
@@ -42,6 +44,11 @@
 #define ETC_MDEVCTL ETC "/mdevctl.d"
 #define SYS_MODULE "/sys/module"
 #define LIB_MODULES "/lib/modules"
+/* mdevctl's callout and notifier scripts: 1.3+ reads /usr/lib first */
+#define USR_LIB_MDEVCTL_CALLOUTS "/usr/lib/mdevctl/scripts.d/callouts"
+#define USR_LIB_MDEVCTL_NOTIFIERS "/usr/lib/mdevctl/scripts.d/notifiers"
+#define ETC_MDEVCTL_CALLOUTS ETC_MDEVCTL "/scripts.d/callouts"
+#define ETC_MDEVCTL_NOTIFIERS ETC_MDEVCTL "/scripts.d/notifiers"
 
 #define VMDEV_ATTR_MAX 4096
 
@@ -62,6 +69,7 @@ int sysfs_list_dir(struct vmdev_ctx *ctx, const char *path,
 		   int (*cmp)(const void *, const void *), char ***names,
 		   size_t *count);
 bool sysfs_exists(struct vmdev_ctx *ctx, const char *path);
+bool sysfs_is_executable(struct vmdev_ctx *ctx, const char *path);
 int sysfs_write_file(struct vmdev_ctx *ctx, const char *path, const char *buf,
 		     size_t len);
 /* each line of a text table (/proc/swaps, mountinfo) until EACH returns

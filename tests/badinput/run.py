@@ -230,7 +230,28 @@ def cases(copy, afile, jfile, jbad):
     c("unbind without an address", ["unbind"], 2, ["needs a PCI address"])
     c("unbind a malformed address", ["unbind", "0000:00:02.0.0"], 2, ["'0000:00:02.0.0'"])
     c("unbind an unknown address", ["unbind", "0000:00:1e.0"], 3, ["0000:00:1e.0"])
-    c("remove --force (an option of bind and unbind)", ["remove", "--force", "0b0c1a7e-0001-4000-8000-000000000001"], 2, ["--force is not for remove"])
+    # --- a refusing pre callout: exit 1, the script and its exit code named, nothing changed
+    REFUSE = {"BADINPUT_REFUSE": "1"}
+    SCRIPT = "callout script /etc/mdevctl.d/scripts.d/callouts/refuse refused "
+    c("define refused by a callout", ["define", "-p", "mtty", "-t", "mtty-2", "-u", U_NONE], 1,
+      [SCRIPT + "define of " + U_NONE + " (exit 4)", "--force"], env=REFUSE)
+    c("undefine refused by a callout", ["undefine", "-u", DEF_U], 1,
+      [SCRIPT + "undefine of " + DEF_U + " (exit 4)"], env=REFUSE)
+    c("modify refused by a callout", ["modify", "-u", DEF_U, "--auto"], 1,
+      [SCRIPT + "modify of " + DEF_U + " (exit 4)"], env=REFUSE)
+    c("start refused by a callout", ["start", "-u", DEF_U], 1,
+      [SCRIPT + "start of " + DEF_U + " (exit 4)"], env=REFUSE)
+    c("create refused by a callout", ["create", "-p", "mtty", "-t", "mtty-2", "-u", U_NONE], 1,
+      [SCRIPT + "start of " + U_NONE + " (exit 4)"], env=REFUSE)
+    c("create without -u refused by a callout", ["create", "-p", "mtty", "-t", "mtty-2"], 1,
+      [SCRIPT + "start of an mdev on mtty/mtty-2 (exit 4)"], env=REFUSE)
+    c("remove refused by a callout", ["remove", U1], 1, [SCRIPT + "stop of " + U1 + " (exit 4)"],
+      env=REFUSE)
+    c("stop refused by a callout", ["stop", "-u", U1], 1, [SCRIPT + "stop of " + U1 + " (exit 4)"],
+      env=REFUSE)
+    c("list --force (an option of the commands that run callouts)", ["list", "--force"], 2, ["--force is not for list"])
+    c("remove --force=1 (a flag takes no value)", ["remove", "--force=1", U1], 2, ["--force"])
+    c("autostart --force (autostart never forces, as mdevctl)", ["autostart", "--force", "mtty"], 2, ["--force is not for autostart"])
     c("unbind -d (an option of bind)", ["unbind", "-d", "vfio-pci", "00:02.0"], 2, ["-d is not for unbind"])
     # --- qemu-args --iommufd (the tree is 6.1's: vfio devices, no cdevs)
     c("qemu-args --iommufd without a device", ["qemu-args", "--iommufd"], 2, ["qemu-args needs"])
@@ -401,6 +422,14 @@ def main():
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w") as f:
                 f.write(content)
+        # a callout that refuses every pre event when BADINPUT_REFUSE is
+        # set (silent: the error line is vmdevctl's one line)
+        script = os.path.join(copy, "etc/mdevctl.d/scripts.d/callouts/refuse")
+        os.makedirs(os.path.dirname(script), exist_ok=True)
+        with open(script, "w") as f:
+            f.write('#!/bin/sh\ncase "$*" in *"-e pre "*) [ -n "$BADINPUT_REFUSE" ] && exit 4;; esac\n'
+                    'exit 0\n')
+        os.chmod(script, 0o755)
         before = tree_digest(copy)
         all_cases = cases(copy, afile, jfile, jbad)
         base_env = {k: v for k, v in os.environ.items()

@@ -5,6 +5,7 @@
  * and checks what the parser promises on success.
  */
 #include <assert.h>
+#include <errno.h>
 #include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
@@ -117,8 +118,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		       e.problem <= VMDEV_DEFINITION_BAD_ATTR_VALUE);
 		assert(e.offset <= size && !c.type && !c.attrs);
 	}
+#elif FUZZ_TARGET == 8 /* callout_supports_parse: a callout script's capabilities */
+	static const char *const actions[] = { "start", "stop", "define", "undefine", "modify",
+					       "attributes", "capabilities", NULL };
+	static const char *const events[] = { "pre", "post", "live", "notify", "get", NULL };
+	struct callout_supports s;
+	int r = callout_supports_parse((const char *)data, size, actions, events, &s);
+
+	assert(r == 0 || r == -EBADMSG || r == -ENOMEM);
+	assert(s.actions < 1u << 7 && s.events < 1u << 5);
 #else
-#error "FUZZ_TARGET 1 to 7"
+#error "FUZZ_TARGET 1 to 8"
 #endif
 	free(text);
 	return 0;

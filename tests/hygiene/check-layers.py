@@ -26,7 +26,8 @@ LAYERS = [
                "sriov.c"]),
     ("policy", ["refusal.c", "new-id.c", "warnings.c", "policy.h"]),
     ("action", ["write.c", "wait.c", "lock.c", "create.c", "bind.c", "group-bind.c",
-                "definition-write.c", "action.h", "sriov-set.c"]),
+                "definition-write.c", "sriov-set.c", "callout.c",
+                "action.h"]),
     ("life cycle", ["libvmdev.c"]),
     ("events", ["monitor.c"]),
 ]

@@ -266,10 +266,14 @@ static int unknown_option(char **argv)
 {
 	const char *arg = argv[optind - 1];
 
-	/* getopt gives a flag's letter for "--flag=value": say what is wrong */
-	if (optopt && arg && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
-		return fail_usage("option '%.*s' takes no value ('%s')",
-				  (int)(strchr(arg, '=') - arg), arg, shown(arg));
+	/* a known long option getopt refused: a flag given "=VALUE" (optopt is
+	 * then the option's code, not a letter) */
+	if (optopt && strncmp(arg, "--", 2) == 0 && strchr(arg, '=')) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(strchr(arg, '=') - arg), arg);
+		return fail_usage("option %s takes no value", shown(name));
+	}
 	if (optopt) {
 		char letter[2] = { (char)optopt, '\0' };
 

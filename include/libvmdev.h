@@ -155,6 +155,10 @@ struct vmdev_holder {
 };
 int vmdev_group_get_holders(struct vmdev_group *group,
 			    struct vmdev_holder **holders, size_t *count);
+/* whether this process and its ancestors may hold a group node (no device
+ * fd, no cdev) while they remove or unbind its device: libvirt's
+ * nodedev-destroy does (see libvmdev(3)) */
+int vmdev_set_callers_may_hold(struct vmdev_ctx *ctx, bool allow);
 
 enum vmdev_member_kind {
 	VMDEV_MEMBER_PCI,

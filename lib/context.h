@@ -65,6 +65,7 @@ struct vmdev_ctx {
 	bool users_scanned;
 	struct vfio_fd_user *users;
 	size_t n_users;
+	bool callers_may_hold;	/* the caller's line holding a group node refuses nothing */
 
 	/* writes (action.h) */
 	bool dry_run;

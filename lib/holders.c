@@ -102,7 +102,7 @@ static enum fd_kind fd_kind(const struct vfio_numbers *nums, const char *target,
 }
 
 static int users_add(struct vmdev_ctx *ctx, int pid, const char *comm,
-		     const char *target, dev_t rdev, bool device_fd)
+		     const char *target, dev_t rdev, bool device_fd, bool cdev)
 {
 	struct vfio_fd_user *grown, *u;
 
@@ -115,7 +115,7 @@ static int users_add(struct vmdev_ctx *ctx, int pid, const char *comm,
 		return -ENOMEM;
 	ctx->users = grown;
 	u = &ctx->users[ctx->n_users];
-	*u = (struct vfio_fd_user){ .pid = pid, .rdev = rdev, .device_fd = device_fd };
+	*u = (struct vfio_fd_user){ .pid = pid, .rdev = rdev, .device_fd = device_fd, .cdev = cdev };
 	snprintf(u->comm, sizeof(u->comm), "%s", comm);
 	u->target = strdup(target);
 	if (!u->target)
@@ -157,7 +157,8 @@ static int scan_process(struct vmdev_ctx *ctx, int proc_fd, bool procfs,
 				 sysfs_read_at(proc_fd, path, comm, sizeof(comm)) < 0))
 			strcpy(comm, "?");
 		r = users_add(ctx, (int)strtol(pid, NULL, 10), comm, target, rdev,
-			      kind == FD_DEVICE);
+			      kind == FD_DEVICE,
+			      rdev && nums->cdev_major && major(rdev) == nums->cdev_major);
 	}
 	free_names(fds, count);
 	/*
@@ -278,10 +279,61 @@ static bool holder_listed(struct vmdev_holder *list, size_t n, int pid)
 	return false;
 }
 
+/* The parent of process PID, from /proc/PID/stat ("PID (COMM) STATE PPID
+ * ..."; COMM may hold spaces and parentheses): 0 when unknown. */
+static int parent_of(struct vmdev_ctx *ctx, int pid)
+{
+	char path[64], stat[512], *end;
+	int ppid = 0;
+
+	if (format_path(path, sizeof(path), PROC "/%d/stat", pid) < 0 ||
+	    sysfs_read(ctx, path, stat, sizeof(stat)) < 0)
+		return 0;
+	end = strrchr(stat, ')');
+	if (!end || sscanf(end + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+/* Whether PID is this process or one of its ancestors: the line of
+ * callers that asked for the change. */
+static bool in_callers_line(struct vmdev_ctx *ctx, int pid)
+{
+	int p = getpid();
+
+	for (int depth = 0; p > 0 && depth < 64; depth++) {
+		if (p == pid)
+			return true;
+		if (p == 1)
+			break;
+		p = parent_of(ctx, p);
+	}
+	return false;
+}
+
+/*
+ * Whether user U is excused with vmdev_set_callers_may_hold(): a process
+ * of the caller's line that holds only group nodes. A device fd or a cdev
+ * (a device of the group held) is never excused: the kernel's remove would
+ * wait for it to close while the caller waits for us.
+ */
+static bool excused(struct vmdev_ctx *ctx, const struct vfio_fd_user *u)
+{
+	if (!ctx->callers_may_hold || !ctx_is_host(ctx) || !in_callers_line(ctx, u->pid))
+		return false;
+	for (size_t i = 0; i < ctx->n_users; i++) {
+		const struct vfio_fd_user *o = &ctx->users[i];
+
+		if (o->pid == u->pid && (o->device_fd || o->cdev))
+			return false;
+	}
+	return true;
+}
+
 /* The scanned users that hold a node of one of N_HELD HELD, one entry per
- * process. */
+ * process; EXCUSE: without those excused() (a refusal's check). */
 static int collect(struct vmdev_ctx *ctx, const struct held_nodes *held, size_t n_held,
-		   struct vmdev_holder **holders, size_t *count)
+		   bool excuse, struct vmdev_holder **holders, size_t *count)
 {
 	struct vmdev_holder *list = NULL;
 	size_t n = 0;
@@ -293,7 +345,8 @@ static int collect(struct vmdev_ctx *ctx, const struct held_nodes *held, size_t 
 
 		for (size_t h = 0; h < n_held && !held_here; h++)
 			held_here = user_holds(u, &held[h]);
-		if (!held_here || holder_listed(list, n, u->pid))
+		if (!held_here || holder_listed(list, n, u->pid) ||
+		    (excuse && excused(ctx, u)))
 			continue;
 		grown = realloc(list, (n + 1) * sizeof(*list));
 		if (!grown) {
@@ -362,9 +415,33 @@ VMDEV_EXPORT int vmdev_group_get_holders(struct vmdev_group *group,
 		held[0].vfio_has_it |= held[i].vfio_has_it;
 	for (size_t i = 1; i < n_held; i++)
 		held[i].vfio_has_it = false;
-	r = collect(group->ctx, held, n_held, holders, count);
+	r = collect(group->ctx, held, n_held, false, holders, count);
 	free(held);
 	return r;
+}
+
+/**
+ * vmdev_set_callers_may_hold - let the caller's own line hold a group
+ * @ctx: the context
+ * @allow: true: a process that is this one or one of its ancestors and
+ *         holds only group nodes (no device fd, no cdev) does not make a
+ *         remove or an unbind refuse; false (the default): every holder does
+ *
+ * For a tool run by the process that asks for the change while it holds
+ * the group: libvirt's nodedev-destroy opens the mdev's group (to prove no
+ * VM has it) and keeps it open while "mdevctl stop" runs. Removing the
+ * device under a bare group fd is what the kernel allows; a device fd or
+ * a cdev still refuses, since the kernel would wait for it to close while
+ * the caller waits for us. Only on the running system (not under a root).
+ *
+ * Returns 0, or -EINVAL without a context.
+ */
+VMDEV_EXPORT int vmdev_set_callers_may_hold(struct vmdev_ctx *ctx, bool allow)
+{
+	if (!ctx)
+		return -EINVAL;
+	ctx->callers_may_hold = allow;
+	return 0;
 }
 
 /*
@@ -389,5 +466,5 @@ int holders_of(struct vmdev_ctx *ctx, int group, const char *dev_path,
 	add_group_nodes(ctx, group, &held);
 	if (dev_path)
 		add_device_node(ctx, dev_path, &held);
-	return collect(ctx, &held, 1, holders, count);
+	return collect(ctx, &held, 1, true, holders, count);
 }

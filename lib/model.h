@@ -23,6 +23,7 @@ struct vfio_fd_user {
 	char *target;   /* the link's text, as the holder's mount namespace names it */
 	dev_t rdev;     /* the character device it is; 0: none known (a recorded tree) */
 	bool device_fd; /* anon_inode:[vfio-device], got through a group */
+	bool cdev;      /* a device's cdev (/dev/vfio/devices/vfioN) */
 	bool orphan;    /* a device fd of a process holding no group or cdev:
 			   the kernel does not say which device it is */
 };

@@ -177,8 +177,9 @@ int mc_undefine(struct mc_args *a)
 {
 	const char *parent = opt(a, MC_PARENT);
 	struct vmdev_definition_error *error;
-	struct vmdev_definition *def;
+	struct vmdev_definition *def, *found[256];
 	bool any = false, unreadable = false;
+	size_t n = 0;
 	int worst = MC_OK;
 
 	/* a file of it that cannot be read is named, and not removed */
@@ -197,17 +198,18 @@ int mc_undefine(struct mc_args *a)
 				why);
 		unreadable = true;
 	}
-	vmdev_definition_foreach(a->ctx, def) {
-		int r;
+	/* found first, then deleted: a deletion takes it out of the list */
+	vmdev_definition_foreach(a->ctx, def)
+		if (strcmp(vmdev_definition_get_uuid(def), a->uuid) == 0 &&
+		    (!parent || strcmp(vmdev_definition_get_parent(def), parent) == 0) && n < 256)
+			found[n++] = def;
+	for (size_t i = 0; i < n; i++) {
+		int r = vmdev_definition_delete(found[i]);
 
-		if (strcmp(vmdev_definition_get_uuid(def), a->uuid) != 0 ||
-		    (parent && strcmp(vmdev_definition_get_parent(def), parent) != 0))
-			continue;
 		any = true;
-		r = vmdev_definition_delete(def);
 		if (r < 0)
 			worst = mc_fail(MC_FAILED, "Failed to remove file \"%s\": %s",
-					vmdev_definition_get_path(def), strerror(-r));
+					vmdev_definition_get_path(found[i]), strerror(-r));
 	}
 	if (!any && !unreadable)
 		return mc_fail(MC_FAILED, "No devices match the specified uuid");
@@ -301,6 +303,7 @@ static int modify_live(struct mc_args *a)
 	struct vmdev_definition *json, *def = NULL;
 	struct vmdev_mdev *mdev;
 	const char *running_parent, *running_type;
+	char *text = NULL;
 	int r;
 
 	if (a->given[MC_AUTO] || a->given[MC_MANUAL])
@@ -330,8 +333,15 @@ static int modify_live(struct mc_args *a)
 	r = apply_live(mdev, json);
 	if (r || !def)
 		return r;
-	r = mc_apply_jsonfile(def, a->value[MC_JSONFILE]);
-	return r ? r : save(def);
+	/* the file is read once (it may be a pipe): its content goes over */
+	r = vmdev_definition_to_json(json, 0, &text);
+	if (r == 0)
+		r = vmdev_definition_set_json(def, text, strlen(text), NULL, NULL);
+	free(text);
+	if (r < 0)
+		return mc_fail(MC_FAILED, "cannot store the definition of %s: %s", a->uuid,
+			       strerror(-r));
+	return save(def);
 }
 
 int mc_modify(struct mc_args *a)

@@ -10,8 +10,8 @@
  * missing required or a conflicting one is a usage error (exit 2);
  * -h/--help anywhere prints help and exits 0 (libvirt probes `modify
  * --defined --live --jsonfile b --help` this way); UUIDs are parsed as the
- * uuid crate does (hyphenated or 32 digits, any case, an optional
- * `urn:uuid:` before the hyphenated form). Runtime errors are
+ * uuid crate does (hyphenated or 32 digits, any case; the hyphenated
+ * form also in braces or after `urn:uuid:`). Runtime errors are
  * "Error: ..." on stderr and exit 1.
  */
 #include <errno.h>
@@ -175,8 +175,9 @@ static void print_command_help(const struct mc_command *c, bool lsmdev)
 
 /* ---- parsing ------------------------------------------------------------ */
 
-/* The uuid crate's forms: 8-4-4-4-12 or 32 hex digits, any case, and
- * "urn:uuid:" before the hyphenated form. OUT: lower-case hyphenated. */
+/* The uuid crate's forms: 8-4-4-4-12 or 32 hex digits, any case; the
+ * hyphenated one also as "{...}" or after "urn:uuid:". OUT: lower-case
+ * hyphenated. */
 static int parse_uuid(const char *text, char out[VMDEV_UUID_LEN])
 {
 	char hyphenated[VMDEV_UUID_LEN];
@@ -184,6 +185,11 @@ static int parse_uuid(const char *text, char out[VMDEV_UUID_LEN])
 
 	if (len == 45 && strncmp(text, "urn:uuid:", 9) == 0)
 		return vmdev_parse_uuid(text + 9, out);
+	if (len == 38 && text[0] == '{' && text[37] == '}') {
+		memcpy(hyphenated, text + 1, 36);
+		hyphenated[36] = '\0';
+		return vmdev_parse_uuid(hyphenated, out);
+	}
 	if (len == 32) {
 		for (size_t i = 0, o = 0; i < 32; i++) {
 			if (i == 8 || i == 12 || i == 16 || i == 20)

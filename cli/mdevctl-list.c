@@ -49,14 +49,14 @@ static void print_text(const struct entry *e, bool defined, bool verbose)
 {
 	size_t n = e->config.def ? vmdev_definition_get_attr_count(e->config.def) : 0;
 
-	printf("%s %s %s %s%s\n", e->uuid, e->parent, e->config.type,
+	mc_outf("%s %s %s %s%s\n", e->uuid, e->parent, e->config.type,
 	       e->config.auto_start ? "auto" : "manual",
 	       !e->flagged ? "" : defined ? " (active)" : " (defined)");
 	if (!verbose || !n)
 		return;
-	fputs("  Attrs:\n", stdout);
+	mc_outs("  Attrs:\n");
 	for (size_t i = 0; i < n; i++)
-		printf("    @{%zu}: {\"%s\":\"%s\"}\n", i,
+		mc_outf("    @{%zu}: {\"%s\":\"%s\"}\n", i,
 		       vmdev_definition_get_attr_name(e->config.def, i),
 		       vmdev_definition_get_attr_value(e->config.def, i));
 }
@@ -65,31 +65,31 @@ static void print_text(const struct entry *e, bool defined, bool verbose)
 static void print_json(const struct entry *entries, size_t n)
 {
 	if (n == 0) {
-		fputs("[]", stdout);
+		mc_outs("[]");
 		return;
 	}
-	fputs("[\n  {\n", stdout);
+	mc_outs("[\n  {\n");
 	for (size_t i = 0; i < n; i++) {
 		bool first = i == 0 || strcmp(entries[i - 1].parent, entries[i].parent) != 0;
 		bool last = i + 1 == n || strcmp(entries[i + 1].parent, entries[i].parent) != 0;
 
 		if (first) {
-			mc_json_indent(stdout, 2);
-			mc_json_string(stdout, entries[i].parent);
-			fputs(": [\n", stdout);
+			mc_json_indent(2);
+			mc_json_string(entries[i].parent);
+			mc_outs(": [\n");
 		}
-		fputs("      {\n        ", stdout);
-		mc_json_string(stdout, entries[i].uuid);
-		fputs(": ", stdout);
-		mc_json_config(stdout, &entries[i].config, 4);
-		fputs("\n      }", stdout);
+		mc_outs("      {\n        ");
+		mc_json_string(entries[i].uuid);
+		mc_outs(": ");
+		mc_json_config(&entries[i].config, 4);
+		mc_outs("\n      }");
 		if (!last) {
-			fputs(",\n", stdout);
+			mc_outs(",\n");
 			continue;
 		}
-		fputs(i + 1 == n ? "\n    ]\n" : "\n    ],\n", stdout);
+		mc_outs(i + 1 == n ? "\n    ]\n" : "\n    ],\n");
 	}
-	fputs("  }\n]", stdout);
+	mc_outs("  }\n]");
 }
 
 static void print_listing(struct mc_args *a, const struct entry *entries, size_t n, bool defined)
@@ -98,14 +98,14 @@ static void print_listing(struct mc_args *a, const struct entry *entries, size_t
 		/* one device asked for by UUID: its bare config, which can be
 		 * piped into a definition file */
 		if (a->given[MC_UUID] && n == 1)
-			mc_json_config(stdout, &entries[0].config, 0);
+			mc_json_config(&entries[0].config, 0);
 		else
 			print_json(entries, n);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			print_text(&entries[i], defined, a->given[MC_VERBOSE]);
 	}
-	putchar('\n');
+	mc_outc('\n');
 }
 
 static int list_defined(struct mc_args *a)
@@ -142,6 +142,7 @@ static int list_defined(struct mc_args *a)
 		};
 	}
 	print_listing(a, entries, n, true);
+	mc_out_flush();
 	free(entries);
 	return MC_OK;
 }
@@ -149,7 +150,8 @@ static int list_defined(struct mc_args *a)
 static int cmp_active(const void *x, const void *y)
 {
 	const struct entry *a = x, *b = y;
-	int c = strcmp(a->parent, b->parent);
+	/* one parent's mdevs share its name: the pointer spares the strcmp */
+	int c = a->parent == b->parent ? 0 : strcmp(a->parent, b->parent);
 
 	return c ? c : strcmp(a->uuid, b->uuid);
 }
@@ -211,6 +213,7 @@ static int list_active(struct mc_args *a)
 		}
 	}
 	print_listing(a, entries, n, false);
+	mc_out_flush();
 	free(entries);
 	return MC_OK;
 }
@@ -283,27 +286,27 @@ static int print_type(struct vmdev_type *type, bool json, bool first)
 			       strerror(r < 0 ? -r : ENOENT));
 	}
 	if (json) {
-		fputs(first ? "\n      {\n        " : ",\n      {\n        ", stdout);
-		mc_json_string(stdout, vmdev_type_get_id(type));
-		printf(": {\n          \"available_instances\": %u,\n          \"device_api\": ",
+		mc_outs(first ? "\n      {\n        " : ",\n      {\n        ");
+		mc_json_string(vmdev_type_get_id(type));
+		mc_outf(": {\n          \"available_instances\": %u,\n          \"device_api\": ",
 		       avail);
-		mc_json_string(stdout, api);
+		mc_json_string(api);
 		if (name) {
-			fputs(",\n          \"name\": ", stdout);
-			mc_json_string(stdout, name);
+			mc_outs(",\n          \"name\": ");
+			mc_json_string(name);
 		}
 		if (description) {
-			fputs(",\n          \"description\": ", stdout);
-			mc_json_string(stdout, description);
+			mc_outs(",\n          \"description\": ");
+			mc_json_string(description);
 		}
-		fputs("\n        }\n      }", stdout);
+		mc_outs("\n        }\n      }");
 	} else {
-		printf("  %s\n    Available instances: %u\n    Device API: %s\n",
+		mc_outf("  %s\n    Available instances: %u\n    Device API: %s\n",
 		       vmdev_type_get_id(type), avail, api);
 		if (name)
-			printf("    Name: %s\n", name);
+			mc_outf("    Name: %s\n", name);
 		if (description)
-			printf("    Description: %s\n", description);
+			mc_outf("    Description: %s\n", description);
 	}
 	free(name);
 	free(description);
@@ -325,16 +328,16 @@ static int print_parent_types(struct vmdev_parent *parent, bool json)
 		types[n++] = type;
 	qsort(types, n, sizeof(*types), cmp_types);
 	if (json) {
-		fputs("    ", stdout);
-		mc_json_string(stdout, vmdev_parent_get_name(parent));
-		fputs(": [", stdout);
+		mc_outs("    ");
+		mc_json_string(vmdev_parent_get_name(parent));
+		mc_outs(": [");
 	} else {
-		printf("%s\n", vmdev_parent_get_name(parent));
+		mc_outf("%s\n", vmdev_parent_get_name(parent));
 	}
 	for (size_t i = 0; i < n && !r; i++)
 		r = print_type(types[i], json, i == 0);
 	if (json)
-		fputs(n ? "\n    ]" : "]", stdout);
+		mc_outs(n ? "\n    ]" : "]");
 	free(types);
 	return r;
 }
@@ -358,15 +361,20 @@ int mc_types(struct mc_args *a)
 	qsort(parents, n, sizeof(*parents), cmp_parents);
 	/* like mdevctl, all or nothing: a type that cannot be read fails it */
 	if (json)
-		fputs(n ? "[\n  {\n" : "[]", stdout);
+		mc_outs(n ? "[\n  {\n" : "[]");
 	for (size_t i = 0; i < n && !r; i++) {
 		r = print_parent_types(parents[i], json);
 		if (json)
-			fputs(i + 1 < n ? ",\n" : "\n", stdout);
+			mc_outs(i + 1 < n ? ",\n" : "\n");
 	}
 	if (json && n)
-		fputs("  }\n]", stdout);
-	putchar('\n');
+		mc_outs("  }\n]");
+	mc_outc('\n');
 	free(parents);
+	/* like mdevctl, nothing on stdout when it fails (as far as it was
+	 * still held back) */
+	if (r)
+		mc_out_discard();
+	mc_out_flush();
 	return r;
 }

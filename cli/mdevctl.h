@@ -9,6 +9,7 @@
 #define VMDEVCTL_MDEVCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include <libvmdev.h>
@@ -55,9 +56,17 @@ struct mc_args {
 /* mdevctl.c: "Error: ..." on stderr (mdevctl's prefix), and the exit code */
 int mc_fail(int code, const char *format, ...) _printf_(2, 3);
 
-/* mdevctl-json.c: serde_json's pretty printing, which mdevctl uses */
-void mc_json_string(FILE *f, const char *s);
-void mc_json_indent(FILE *f, int level);
+/* mdevctl-json.c: stdout through a buffer of our own (mc_out_flush()
+ * before anything else writes stdout), and serde_json's pretty printing,
+ * which mdevctl uses */
+void mc_out(const char *s, size_t n);
+void mc_outs(const char *s);
+void mc_outc(char c);
+void mc_outf(const char *format, ...) _printf_(1, 2);
+void mc_out_flush(void);
+void mc_out_discard(void); /* what is still held back */
+void mc_json_string(const char *s);
+void mc_json_indent(int level);
 /* {"mdev_type", "start", "attrs"} at LEVEL (the opening brace is not
  * indented: it follows a key or an indentation already written) */
 struct mc_config {
@@ -65,7 +74,7 @@ struct mc_config {
 	bool auto_start;
 	struct vmdev_definition *def; /* its attrs; NULL for none */
 };
-void mc_json_config(FILE *f, const struct mc_config *config, int level);
+void mc_json_config(const struct mc_config *config, int level);
 
 /* the commands (mdevctl-list.c, mdevctl-define.c, mdevctl-start.c) */
 int mc_list(struct mc_args *a);

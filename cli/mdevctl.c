@@ -410,6 +410,30 @@ static int run_command(const struct mc_command *c, int argc, char **argv, bool l
 	return r;
 }
 
+/* --list-cmds and --list-opts CMD: what the bash completion offers */
+static int list_for_completion(int argc, char **argv)
+{
+	const struct mc_command *c;
+
+	if (strcmp(argv[1], "--list-cmds") == 0) {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (commands[i].summary)
+				puts(commands[i].name);
+		return MC_OK;
+	}
+	c = argc > 2 ? find_command(argv[2]) : NULL;
+	if (!c)
+		return mc_fail(MC_USAGE, "--list-opts needs a command");
+	for (int o = 0; o < MC_N_OPTS; o++) {
+		if (!(c->takes & BIT(o)))
+			continue;
+		printf("--%s\n", options[o].name);
+		if (options[o].letter)
+			printf("-%c\n", options[o].letter);
+	}
+	return MC_OK;
+}
+
 int mdevctl_main(int argc, char **argv, bool lsmdev)
 {
 	const struct mc_command *c;
@@ -428,6 +452,8 @@ int mdevctl_main(int argc, char **argv, bool lsmdev)
 		print_version(NULL);
 		return MC_OK;
 	}
+	if (strcmp(argv[1], "--list-cmds") == 0 || strcmp(argv[1], "--list-opts") == 0)
+		return list_for_completion(argc, argv);
 	if (strcmp(argv[1], "help") == 0) {
 		if (argc < 3) {
 			print_main_help(stdout);

@@ -190,7 +190,8 @@ static int list_active(struct mc_args *a)
 			.config = { .type = vmdev_type_get_id(vmdev_mdev_get_type(mdev)) },
 		};
 	}
-	qsort(entries, n, sizeof(*entries), cmp_active);
+	if (n)
+		qsort(entries, n, sizeof(*entries), cmp_active);
 	def = n ? vmdev_definition_get_first(a->ctx) : NULL;
 	for (size_t i = 0; i < n && def; i++) {
 		struct entry *e = &entries[i];
@@ -326,7 +327,8 @@ static int print_parent_types(struct vmdev_parent *parent, bool json)
 	n = 0;
 	vmdev_type_foreach(parent, type)
 		types[n++] = type;
-	qsort(types, n, sizeof(*types), cmp_types);
+	if (n)
+		qsort(types, n, sizeof(*types), cmp_types);
 	if (json) {
 		mc_outs("    ");
 		mc_json_string(vmdev_parent_get_name(parent));
@@ -358,7 +360,8 @@ int mc_types(struct mc_args *a)
 	vmdev_parent_foreach(a->ctx, parent)
 		if (!want || strcmp(vmdev_parent_get_name(parent), want) == 0)
 			parents[n++] = parent;
-	qsort(parents, n, sizeof(*parents), cmp_parents);
+	if (n)
+		qsort(parents, n, sizeof(*parents), cmp_parents);
 	/* like mdevctl, all or nothing: a type that cannot be read fails it */
 	if (json)
 		mc_outs(n ? "[\n  {\n" : "[]");

@@ -77,7 +77,8 @@ FIXTURES = {
     "empty": {},
     "basic": BASIC,
     # names that are not UUIDs are skipped by both
-    "junk": dict(BASIC, **{"mtty/notes.txt": "not a definition", "mdpy/README": "{}"}),
+    "junk": dict(BASIC, **{"mtty/notes.txt": "not a definition", "mdpy/README": "{}",
+                           "README": "a file beside the parents", "mtty/sub/x": "a directory"}),
     # a malformed definition (mdevctl 1.2.0 fails every listing that reads it)
     "malformed": dict(BASIC, **{f"mtty/{UNKNOWN}": '{"mdev_type": "mtty-1", '}),
     # the compact form libvirt writes through mdevctl, attrs left out

@@ -357,20 +357,15 @@ int mc_modify(struct mc_args *a)
 		if (!parent)
 			return mc_fail(MC_FAILED, "Parent device required to modify device via json file");
 		r = vmdev_definition_find(a->ctx, a->uuid, parent, &def);
-		if (r == -EBADMSG || r == -ENOENT)
+		if (r == -EBADMSG)
+			return mc_fail(MC_FAILED, "the definition of %s under %s cannot be read: undefine it first",
+				       a->uuid, parent);
+		if (r == -ENOENT)
 			r = new_definition(a, a->uuid, parent, "mdev", &def);
 		else if (r < 0)
 			r = mc_find_definition(a, &def);
 		if (!r)
 			r = mc_apply_jsonfile(def, a->value[MC_JSONFILE]);
-		if (!r && !vmdev_definition_is_saved(def)) {
-			/* a new one, or over an unreadable file: replace it */
-			struct vmdev_definition *old;
-
-			if (vmdev_definition_find(a->ctx, a->uuid, parent, &old) == -EBADMSG)
-				return mc_fail(MC_FAILED, "the definition of %s under %s cannot be read: undefine it first",
-					       a->uuid, parent);
-		}
 		return r ? r : save(def);
 	}
 	r = mc_find_definition(a, &def);

@@ -406,6 +406,14 @@ def libvirt_cases(s):
           "a live update of a device that does not run: exit 1, nothing changed",
           lambda v: v.rc == 1 and v.files[f"mdpy/{D2}"][1] == BASIC[f"mdpy/{D2}"].encode(),
           stdin='{"mdev_type":"mdpy-hd","start":"auto"}')
+    s.new(["modify", "--parent=mtty", "--jsonfile=/dev/stdin", f"--uuid={NEW}"],
+          "modify --jsonfile of a UUID not defined under the parent defines it (as 1.4 writes it)",
+          file_is(f"mtty/{NEW}", pretty("mtty-2", "manual")),
+          stdin='{"mdev_type":"mtty-2","start":"manual"}')
+    s.new(["modify", "--parent=mtty", "--jsonfile=/dev/stdin", f"--uuid={UNKNOWN}"],
+          "modify --jsonfile over an unreadable definition: exit 1, the file as it was",
+          lambda v: v.rc == 1 and v.files[f"mtty/{UNKNOWN}"][1] == FIXTURES["malformed"][f"mtty/{UNKNOWN}"].encode(),
+          fixture="malformed", stdin='{"mdev_type":"mtty-2","start":"manual"}')
     s.new(["modify", "--jsonfile=/dev/stdin", f"--uuid={D2}"],
           "modify --jsonfile needs --parent: exit 1", lambda v: v.rc == 1,
           stdin='{"mdev_type":"mdpy-hd","start":"auto"}')

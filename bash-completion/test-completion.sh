@@ -324,6 +324,17 @@ if ((${#uuids[@]})); then
 	has "autostart: a parent with definitions" nowhere vmdevctl "${D[@]}" autostart ""
 	has "autostart: the mdev parents" "${parents[0]}" vmdevctl "${D[@]}" autostart ""
 	has "--jsonfile completes files" "$DEFROOT" vmdevctl "${D[@]}" define -p mtty --jsonfile "$BIN/defr"
+	# vmdevctl mdevctl ...: the mdevctl personality
+	exactly "vmdevctl mdevctl: its commands" "$("$VMDEVCTL" mdevctl --list-cmds)" vmdevctl "${D[@]}" mdevctl ""
+	exactly "vmdevctl mdevctl: mdevctl's seven commands (start-parent-mdevs is hidden)" "define undefine modify start stop list types" \
+		vmdevctl "${D[@]}" mdevctl ""
+	has "vmdevctl mdevctl list: --dumpjson" --dumpjson vmdevctl "${D[@]}" mdevctl list --
+	has "vmdevctl mdevctl modify: --addattr" --addattr vmdevctl "${D[@]}" mdevctl modify --
+	lacks "vmdevctl mdevctl list: no --addattr" --addattr vmdevctl "${D[@]}" mdevctl list --
+	exactly "vmdevctl mdevctl modify -u: the defined UUIDs" "$d1 ${uuids[0]}" vmdevctl "${D[@]}" mdevctl modify -u ""
+	has "vmdevctl mdevctl stop --uuid=: an active mdev" "${uuids[0]}" vmdevctl "${D[@]}" mdevctl stop --uuid "=" ""
+	has "vmdevctl mdevctl list -p: a parent" "${parents[0]}" vmdevctl "${D[@]}" mdevctl list -p ""
+	has "vmdevctl mdevctl define -p mtty -t: mtty's types" mtty-2 vmdevctl "${D[@]}" mdevctl define -p mtty -t ""
 fi
 
 skipped=$(grep -c . <<<"${SKIPS:-}")

@@ -153,6 +153,10 @@ static int run_list(struct cli *cli, const void *options)
 	}
 	if (cli->quiet)
 		return EXIT_OK;
+	/* every group first (the library reads them when asked): an mdev
+	 * removed since the scan shows by it, and the iteration skips it */
+	vmdev_mdev_foreach(cli->ctx, mdev)
+		vmdev_mdev_get_iommu_group(mdev);
 	jout_buffer(stdout);
 	if (cli->json)
 		jout_begin(&j, stdout);

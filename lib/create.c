@@ -244,8 +244,10 @@ int mdev_remove(struct vmdev_mdev *mdev)
 	struct vmdev_refusal *refusal = NULL;
 	struct udev_monitor *monitor;
 	struct mdev_wait w;
-	int r;
+	int r, group;
 
+	/* read while the mdev is there: its group leaves the model with it */
+	group = mdev ? mdev_iommu_group(mdev) : -1;
 	r = vmdev_mdev_check_remove(mdev, &refusal);
 	if (r < 0)
 		return r;
@@ -261,8 +263,8 @@ int mdev_remove(struct vmdev_mdev *mdev)
 	r = remove_and_wait(mdev->ctx, monitor, &w);
 	waiter_close(monitor);
 	if (r == 0 && !mdev->ctx->dry_run) {
-		if (mdev->iommu_group >= 0)
-			group_forget(mdev->ctx, (unsigned int)mdev->iommu_group);
+		if (group >= 0)
+			group_forget(mdev->ctx, (unsigned int)group);
 		mdev_forget(mdev);
 	}
 	return r;

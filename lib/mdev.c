@@ -210,7 +210,14 @@ static int type_entry(const char *entry, unsigned char d_type, void *data)
 	memcpy(mdev->path, parent->path, path_len);
 	mdev->path[path_len] = '/';
 	memcpy(mdev->path + path_len + 1, uuid, sizeof(uuid));
-	/* the entry's own name: the kernel's, whatever its case (a UUID: 36 bytes) */
+	/* the group is read on first use (mdev_iommu_group()), where the
+	 * kernel's name is the UUID as we keep it (lower case, as the kernel
+	 * names them); another spelling is read now, by the entry's own name */
+	mdev->iommu_group = MDEV_GROUP_UNREAD;
+	if (memcmp(entry, uuid, VMDEV_UUID_LEN - 1) == 0) {
+		listing->mdevs[listing->n++] = mdev;
+		return 0;
+	}
 	memcpy(link, entry, VMDEV_UUID_LEN - 1);
 	memcpy(link + VMDEV_UUID_LEN - 1, "/iommu_group", sizeof("/iommu_group"));
 	/* listed without a group rather than hidden */
@@ -228,9 +235,9 @@ static int type_entry(const char *entry, unsigned char d_type, void *data)
 
 /*
  * The mdevs listed in a type's devices/ directory, sorted by UUID. Per mdev
- * this costs one readlinkat (its iommu_group, relative to the parent's
- * directory) and one allocation (the mdev with its path); the directory is
- * read without copying its names.
+ * this costs one allocation (the mdev with its path) and no system call:
+ * the directory is read without copying its names, and each group is read
+ * when first asked for (one readlinkat relative to the parent's directory).
  */
 static int type_scan_mdevs(struct vmdev_type *type, const char *devices)
 {
@@ -685,27 +692,41 @@ VMDEV_EXPORT int vmdev_type_get_available_instances(struct vmdev_type *type,
  */
 VMDEV_EXPORT struct vmdev_mdev *vmdev_mdev_get_first(struct vmdev_ctx *ctx)
 {
+	struct vmdev_mdev *mdev;
+
 	if (!ctx || mdev_scan(ctx) < 0 || ctx->n_mdevs == 0)
 		return NULL;
-	return ctx->mdevs[0];
+	for (mdev = ctx->mdevs[0]; mdev && mdev->gone; mdev = mdev->next)
+		;
+	return mdev;
 }
 
 /** vmdev_mdev_get_next - the mdev after @mdev in the context, or NULL */
 VMDEV_EXPORT struct vmdev_mdev *vmdev_mdev_get_next(struct vmdev_mdev *mdev)
 {
-	return mdev ? mdev->next : NULL;
+	do
+		mdev = mdev ? mdev->next : NULL;
+	while (mdev && mdev->gone);
+	return mdev;
 }
 
 /** vmdev_type_mdev_get_first - the first mdev of @type, by UUID */
 VMDEV_EXPORT struct vmdev_mdev *vmdev_type_mdev_get_first(struct vmdev_type *type)
 {
-	return type ? type->mdevs : NULL;
+	struct vmdev_mdev *mdev = type ? type->mdevs : NULL;
+
+	while (mdev && mdev->gone)
+		mdev = mdev->type_next;
+	return mdev;
 }
 
 /** vmdev_type_mdev_get_next - the next mdev of the same type, or NULL */
 VMDEV_EXPORT struct vmdev_mdev *vmdev_type_mdev_get_next(struct vmdev_mdev *mdev)
 {
-	return mdev ? mdev->type_next : NULL;
+	do
+		mdev = mdev ? mdev->type_next : NULL;
+	while (mdev && mdev->gone);
+	return mdev;
 }
 
 /**
@@ -764,10 +785,29 @@ VMDEV_EXPORT const char *vmdev_mdev_get_path(struct vmdev_mdev *mdev)
 	return mdev ? mdev->path : NULL;
 }
 
-/** vmdev_mdev_get_iommu_group - the mdev's own group, or -1 (cached) */
+int mdev_iommu_group(struct vmdev_mdev *mdev)
+{
+	char link[VMDEV_UUID_LEN + sizeof("/iommu_group")];
+
+	if (mdev->iommu_group != MDEV_GROUP_UNREAD)
+		return mdev->iommu_group;
+	memcpy(link, mdev->uuid, VMDEV_UUID_LEN - 1);
+	memcpy(link + VMDEV_UUID_LEN - 1, "/iommu_group", sizeof("/iommu_group"));
+	if (sysfs_link_group_at(mdev->type->parent->fd, link, &mdev->iommu_group) < 0) {
+		info(mdev->ctx, "mdev %s: cannot read its iommu_group", mdev->uuid);
+		mdev->iommu_group = -1;
+	}
+	/* an unbound mdev has no group yet, but it has its directory */
+	if (mdev->iommu_group < 0)
+		mdev->gone = !sysfs_exists_at(mdev->type->parent->fd, mdev->uuid);
+	return mdev->iommu_group;
+}
+
+/** vmdev_mdev_get_iommu_group - the mdev's own group, or -1 (read on first
+ * use, then cached) */
 VMDEV_EXPORT int vmdev_mdev_get_iommu_group(struct vmdev_mdev *mdev)
 {
-	return mdev ? mdev->iommu_group : -1;
+	return mdev ? mdev_iommu_group(mdev) : -1;
 }
 
 /**

@@ -93,11 +93,18 @@ struct vmdev_mdev {
 	char uuid[VMDEV_UUID_LEN];
 	struct vmdev_type *type;
 	char *path;
-	int iommu_group;
+	int iommu_group; /* -1: none; MDEV_GROUP_UNREAD: see mdev_iommu_group() */
 	/* snapshot: interned in ctx->mdev_driver_names, NULL when unbound */
 	const char *scanned_driver;
 	bool scanned_driver_known; /* set by the bulk read or the first live read */
+	bool gone; /* its group, read after the scan, showed it removed: the
+		      iterations skip it */
 };
+
+/* mdev.c: an mdev's group, read on first use (a listing of mdevs and
+ * definitions never needs it: one readlinkat per mdev saved), then kept */
+#define MDEV_GROUP_UNREAD (-2)
+int mdev_iommu_group(struct vmdev_mdev *mdev);
 
 /* pci.c, hwdb.c */
 int pci_scan(struct vmdev_ctx *ctx);

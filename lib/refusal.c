@@ -177,7 +177,7 @@ static int driver_change_held_scanned(struct vmdev_pci *pci, const char *current
 		return r;
 	vmdev_type_foreach(parent, type) {
 		vmdev_type_mdev_foreach(type, mdev) {
-			r = check_held(pci->ctx, mdev->iommu_group, mdev->path, mdev->uuid, out);
+			r = check_held(pci->ctx, mdev_iommu_group(mdev), mdev->path, mdev->uuid, out);
 			if (r < 0 || *out)
 				return r;
 		}
@@ -364,7 +364,7 @@ VMDEV_EXPORT int vmdev_mdev_check_remove(struct vmdev_mdev *mdev,
 	r = vfio_users_rescan(mdev->ctx);
 	if (r < 0)
 		return r;
-	return check_held(mdev->ctx, mdev->iommu_group, mdev->path, NULL, refusal);
+	return check_held(mdev->ctx, mdev_iommu_group(mdev), mdev->path, NULL, refusal);
 }
 
 /*

@@ -19,7 +19,7 @@ import sys
 LAYERS = [
     ("parse", ["parse.c", "parse-mdev-pci.c", "definition-json.c", "parse.h", "util.h",
                "definition-json.h"]),
-    ("context", ["context.c", "context.h"]),
+    ("context", ["context.c", "context.h", "kmod-lazy.c"]),
     ("sysfs", ["sysfs.c", "sysfs.h"]),
     ("model", ["pci.c", "hwdb.c", "mdev.c", "mdev-pci.c", "group.c", "holders.c", "vfio-device.c",
                "driver.c", "variant.c", "host-use.c", "definition.c", "model.h", "definition.h",

@@ -339,7 +339,10 @@ done
 if [ ${#bins[@]} -gt 0 ]; then
 	for b in "${bins[@]}"; do cp "$b" "$R/usr/bin/"; done
 	# shared libraries (except our own, copied above) and the dynamic loader, at their host paths
-	LD_LIBRARY_PATH=${BUILDDIR:+$BUILDDIR/lib}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ldd "${bins[@]}" 2>/dev/null |
+	# libkmod too: libvmdev opens it when first needed (lib/kmod-lazy.c), so ldd does not name it
+	kmod=$(ldconfig -p | awk '/libkmod\.so\.2 .*x86-64/ { print $NF; exit }')
+	{ LD_LIBRARY_PATH=${BUILDDIR:+$BUILDDIR/lib}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ldd "${bins[@]}" 2>/dev/null
+	  [ -z "$kmod" ] || { echo "libkmod.so.2 => $kmod (0)"; ldd "$kmod"; }; } |
 		awk '/=> \// { print $3 } /^[ \t]*\/[^ ]*ld-linux/ { print $1 }' | sort -u |
 		while read -r l; do
 			case $l in */libvmdev.so*) continue ;; esac

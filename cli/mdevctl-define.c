@@ -44,7 +44,7 @@ int mc_find_definition(struct mc_args *a, struct vmdev_definition **def)
 					vmdev_definition_error_get_index(error));
 		return mc_fail(MC_FAILED, "%s: %s", vmdev_definition_error_get_path(error), why);
 	}
-	return mc_fail(MC_FAILED, "cannot read the definitions of %s: %s", a->uuid, strerror(-r));
+	return mc_fail(MC_FAILED, "cannot read the definitions of %s: %s", a->uuid, mc_strerror(a->ctx, r, a->uuid));
 }
 
 /* a file of UUID under PARENT, readable or not */
@@ -104,7 +104,7 @@ static int new_definition(struct mc_args *a, const char *uuid, const char *paren
 			       type);
 	if (r < 0)
 		return mc_fail(MC_FAILED, "cannot define %s on %s: %s", uuid ? uuid : "an mdev",
-			       parent, strerror(-r));
+			       parent, mc_strerror(a->ctx, r, a->uuid));
 	return 0;
 }
 
@@ -119,7 +119,7 @@ static int save(struct vmdev_definition *def)
 			       vmdev_definition_get_uuid(def), vmdev_definition_get_parent(def));
 	return mc_fail(MC_FAILED, "Failed to write config for device %s (%s): %s",
 		       vmdev_definition_get_uuid(def), vmdev_definition_get_path(def),
-		       strerror(-r));
+		       mc_strerror(vmdev_definition_get_ctx(def), r, vmdev_definition_get_uuid(def)));
 }
 
 /* ---- define ------------------------------------------------------------- */
@@ -209,7 +209,7 @@ int mc_undefine(struct mc_args *a)
 		any = true;
 		if (r < 0)
 			worst = mc_fail(MC_FAILED, "Failed to remove file \"%s\": %s",
-					vmdev_definition_get_path(found[i]), strerror(-r));
+					vmdev_definition_get_path(found[i]), mc_strerror(a->ctx, r, a->uuid));
 	}
 	if (!any && !unreadable)
 		return mc_fail(MC_FAILED, "No devices match the specified uuid");
@@ -275,7 +275,7 @@ static int change_attrs(struct mc_args *a, struct vmdev_definition *def)
 				       index, n);
 		r = splice_attrs(def, index, NULL, NULL);
 	}
-	return r < 0 ? mc_fail(MC_FAILED, "cannot change the attributes: %s", strerror(-r)) : 0;
+	return r < 0 ? mc_fail(MC_FAILED, "cannot change the attributes: %s", mc_strerror(a->ctx, r, a->uuid)) : 0;
 }
 
 /* --live: the new attributes written to the running mdev, in order (where
@@ -340,7 +340,7 @@ static int modify_live(struct mc_args *a)
 	free(text);
 	if (r < 0)
 		return mc_fail(MC_FAILED, "cannot store the definition of %s: %s", a->uuid,
-			       strerror(-r));
+			       mc_strerror(a->ctx, r, a->uuid));
 	return save(def);
 }
 

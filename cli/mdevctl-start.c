@@ -35,7 +35,7 @@ static int what_to_start(struct mc_args *a, struct vmdev_definition **def)
 		r = vmdev_definition_new(a->ctx, uuid, parent, "mdev", def);
 		if (r < 0)
 			return mc_fail(r == -EINVAL ? MC_USAGE : MC_FAILED, "cannot start an mdev on '%s': %s",
-				       parent, strerror(-r));
+				       parent, mc_strerror(a->ctx, r, a->uuid));
 		return mc_apply_jsonfile(*def, a->value[MC_JSONFILE]);
 	}
 	if (uuid) {
@@ -59,7 +59,7 @@ static int what_to_start(struct mc_args *a, struct vmdev_definition **def)
 	r = vmdev_definition_new(a->ctx, uuid, parent, type, def);
 	if (r < 0)
 		return mc_fail(r == -EINVAL ? MC_USAGE : MC_FAILED, "cannot start %s on %s/%s: %s",
-			       uuid ? uuid : "an mdev", parent, type, strerror(-r));
+			       uuid ? uuid : "an mdev", parent, type, mc_strerror(a->ctx, r, a->uuid));
 	return 0;
 }
 
@@ -78,7 +78,7 @@ int mc_start(struct mc_args *a)
 		start_failure_text(def, r, failed, mdev, &why);
 		mc_fail(MC_FAILED, "cannot start %s on %s/%s: %s", vmdev_definition_get_uuid(def),
 			vmdev_definition_get_parent(def), vmdev_definition_get_type(def),
-			why ? why : strerror(-r));
+			why ? why : mc_strerror(a->ctx, r, a->uuid));
 		free(why);
 		return MC_FAILED;
 	}
@@ -99,7 +99,7 @@ int mc_stop(struct mc_args *a)
 		return mc_fail(MC_FAILED, "Error removing device %s: a process holds it open (see vmdevctl groups)",
 			       a->uuid);
 	if (r < 0)
-		return mc_fail(MC_FAILED, "Error removing device %s: %s", a->uuid, strerror(-r));
+		return mc_fail(MC_FAILED, "Error removing device %s: %s", a->uuid, mc_strerror(a->ctx, r, a->uuid));
 	return MC_OK;
 }
 
@@ -115,7 +115,7 @@ int mc_start_parent_mdevs(struct mc_args *a)
 	r = vmdev_parent_autostart(a->ctx, a->positional, &results);
 	if (r < 0)
 		return mc_fail(MC_FAILED, "cannot start the mdevs of %s: %s", a->positional,
-			       strerror(-r));
+			       mc_strerror(a->ctx, r, a->uuid));
 	vmdev_autostart_foreach(results, res) {
 		struct vmdev_definition *def = vmdev_autostart_get_definition(res);
 		enum vmdev_autostart_action action = vmdev_autostart_get_action(res);

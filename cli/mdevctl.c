@@ -15,6 +15,7 @@
  * "Error: ..." on stderr and exit 1.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,6 +386,20 @@ static int check_relations(const struct mc_command *c, const struct mc_args *a)
 
 /* ---- running ------------------------------------------------------------ */
 
+const char *mc_strerror(struct vmdev_ctx *ctx, int r, const char *uuid)
+{
+	static char text[PATH_MAX + 160];
+	char *refusal;
+
+	if (r != -ECANCELED || !ctx)
+		return strerror(-r);
+	refusal = callout_refusal_text(ctx, "it", uuid && uuid[0] ? uuid : "the device");
+	snprintf(text, sizeof(text), "%s; --force goes on regardless",
+		 refusal ? refusal : strerror(ECANCELED));
+	free(refusal);
+	return text;
+}
+
 static int run_command(const struct mc_command *c, int argc, char **argv, bool lsmdev)
 {
 	struct mc_args a = { .ctx = NULL };
@@ -405,6 +420,11 @@ static int run_command(const struct mc_command *c, int argc, char **argv, bool l
 	if (r < 0)
 		return mc_fail(MC_FAILED, "cannot start: %s (VMDEV_ROOT, VMDEV_LOG, VMDEV_TIMEOUT?)",
 			       strerror(-r));
+	/* mdevctl's --force; and libvirt's nodedev-destroy holds the mdev's
+	 * group open while it runs "mdevctl stop": the caller's own line
+	 * holding a bare group node is no reason to refuse */
+	vmdev_set_callout_force(a.ctx, a.force);
+	vmdev_set_callers_may_hold(a.ctx, true);
 	r = c->run(&a);
 	vmdev_unref(a.ctx);
 	return r;

@@ -48,13 +48,16 @@ struct mc_args {
 	char uuid[VMDEV_UUID_LEN];
 	unsigned int index;
 	const char *positional; /* start-parent-mdevs PARENT */
-	/* -f/--force (1.3+): to be passed to vmdev_set_callout_force() once
-	 * the callouts (lib/callout.c) are merged */
-	bool force;
+	bool force; /* -f/--force (1.3+): past a refusing callout */
 };
 
 /* mdevctl.c: "Error: ..." on stderr (mdevctl's prefix), and the exit code */
 int mc_fail(int code, const char *format, ...) _printf_(2, 3);
+/* what an operation's negative errno R means; for -ECANCELED, which
+ * callout script refused it (valid until the next call) */
+const char *mc_strerror(struct vmdev_ctx *ctx, int r, const char *uuid);
+/* errors.c (shared with the native commands): which callout refused */
+char *callout_refusal_text(struct vmdev_ctx *ctx, const char *action, const char *what);
 
 /* mdevctl-json.c: stdout through a buffer of our own (mc_out_flush()
  * before anything else writes stdout), and serde_json's pretty printing,

@@ -9,6 +9,13 @@
  *                                   a private /dev) bound to an iommufd (/dev/iommu)
  *                                   and attached to an IOAS, as QEMU 8.2+ does
  *
+ *   vfio-holder --run GROUP [DEVICE] -- CMD [ARG...]
+ *                                   holds as above, then runs CMD as its child
+ *                                   (which inherits none of the fds) and exits
+ *                                   with CMD's status: the caller holding the
+ *                                   group while its tool runs, as libvirt's
+ *                                   nodedev-destroy does around "mdevctl stop"
+ *
  * Prints "ready" once it holds what it was asked to, then waits for a
  * signal. While it holds a device fd (or a bound cdev), the kernel's unbind
  * and mdev remove block until it exits: vmdevctl must refuse them instead.
@@ -19,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /*
@@ -84,25 +92,61 @@ static int hold_cdev(const char *cdev_path, const char *iommu_path)
 	return 0;
 }
 
+/* --run: CMD as a child, while this process holds; CMD's exit status */
+static int run_child(char **cmd)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (pid == 0) {
+		execvp(cmd[0], cmd);
+		perror(cmd[0]);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		perror("waitpid");
+		return 1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char **argv)
 {
-	char path[64];
+	char path[64], **cmd = NULL;
 	int group, container, device;
 
 	if (argc == 4 && strcmp(argv[1], "--cdev") == 0)
 		return hold_cdev(argv[2], argv[3]);
+	if (argc > 1 && strcmp(argv[1], "--run") == 0) {
+		int i = 2;
+
+		while (i < argc && strcmp(argv[i], "--") != 0)
+			i++;
+		if (i >= argc - 1 || i < 3) {
+			fprintf(stderr, "usage: vfio-holder --run GROUP [DEVICE] -- CMD [ARG...]\n");
+			return 2;
+		}
+		cmd = argv + i + 1;
+		argv[i] = NULL;
+		argc = i - 1;
+		argv++;
+	}
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: vfio-holder GROUP [DEVICE] | vfio-holder --cdev CDEV IOMMU\n");
 		return 2;
 	}
 	snprintf(path, sizeof(path), "/dev/vfio/%s", argv[1]);
-	group = open(path, O_RDWR);
+	group = open(path, O_RDWR | O_CLOEXEC);
 	if (group < 0) {
 		perror(path);
 		return 1;
 	}
 	if (argc == 3) {
-		container = open("/dev/vfio/vfio", O_RDWR);
+		container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 		if (container < 0) {
 			perror("/dev/vfio/vfio");
 			return 1;
@@ -124,6 +168,8 @@ int main(int argc, char **argv)
 	}
 	printf("ready\n");
 	fflush(stdout);
+	if (cmd)
+		return run_child(cmd);
 	pause();
 	return 0;
 }

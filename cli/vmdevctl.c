@@ -7,6 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "mdevctl.h"
 #include "options.h"
 
 const struct command *const commands[] = {
@@ -123,9 +124,26 @@ static int run(int argc, char **argv)
 	return r;
 }
 
+/* run as mdevctl or lsmdev (links to us), or as `vmdevctl mdevctl ...`:
+ * mdevctl's command line (mdevctl.c) */
+static int personality(int argc, char **argv)
+{
+	const char *name = argv[0] ? strrchr(argv[0], '/') : NULL;
+
+	name = name ? name + 1 : argv[0] ? argv[0] : "";
+	if (strcmp(name, "mdevctl") == 0 || strcmp(name, "lsmdev") == 0)
+		return mdevctl_main(argc, argv, strcmp(name, "lsmdev") == 0);
+	if (argc > 1 && strcmp(argv[1], "mdevctl") == 0)
+		return mdevctl_main(argc - 1, argv + 1, false);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
-	int r = run(argc, argv);
+	int r = personality(argc, argv);
+
+	if (r < 0)
+		r = run(argc, argv);
 
 	/* a full disk or a closed pipe must not look like success */
 	if (fflush(stdout) != 0 || ferror(stdout)) {

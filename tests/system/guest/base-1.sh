@@ -8,7 +8,7 @@ check "dpkg -i of Debian's mdevctl" test $? = 0
 check "/usr/bin/mdevctl is Debian's" test -x /usr/bin/mdevctl
 fact "/usr/sbin/mdevctl: $(ls -l /usr/sbin/mdevctl 2>&1)"
 fact "its udev rule runs: $(grep -o 'RUN+="[^"]*"' /lib/udev/rules.d/60-mdevctl.rules | tr '\n' ' ')"
-scenario_start
+scenario_start 1
 scenario_part1
 # the end reached: the host checks for it
 exit 0

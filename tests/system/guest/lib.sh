@@ -43,6 +43,16 @@ wait_for() {
 
 active() { [ -e "/sys/bus/mdev/devices/$1" ]; }
 
+# the sysfs path of the parent node device NODE
+parent_path() { virsh nodedev-dumpxml "$1" | sed -n 's:.*<path>\(.*\)</path>.*:\1:p'; }
+# the parents' paths do not change: asked once, in this shell, so that the
+# views (subshells) have them (virsh is slow under TCG)
+declare -A PARENT_PATH
+known_parents() {
+	local p
+	[ ${#PARENT_PATH[@]} -eq 0 ] || return 0
+	for p in $(virsh nodedev-list --cap mdev_types); do PARENT_PATH[$p]=$(parent_path "$p"); done
+}
 # Each view of the definitions as sorted lines "UUID PARENT TYPE START ACTIVE".
 # libvirt: its node devices, their XML and nodedev-info
 view_libvirt() {
@@ -52,7 +62,7 @@ view_libvirt() {
 		uuid=$(sed -n 's:.*<uuid>\(.*\)</uuid>.*:\1:p' <<<"$x")
 		type=$(sed -n "s:.*<type id='\([^']*\)'.*:\1:p" <<<"$x")
 		pnode=$(sed -n 's:.*<parent>\(.*\)</parent>.*:\1:p' <<<"$x")
-		parent=$(virsh nodedev-dumpxml "$pnode" | sed -n 's:.*<path>\(.*\)</path>.*:\1:p')
+		parent=${PARENT_PATH[$pnode]:-$(parent_path "$pnode")}
 		info=$(virsh nodedev-info "$n") || return 1
 		act=$(sed -n 's/^Active: *//p' <<<"$info")
 		auto=$(sed -n 's/^Autostart: *//p' <<<"$info")
@@ -60,11 +70,12 @@ view_libvirt() {
 		echo "$uuid ${parent##*/} $type $auto $act"
 	done | sort
 }
-# mdevctl (whichever the PATH gives): the definitions, active per mdevctl list
+# mdevctl (whichever the PATH gives, or MDEVCTL): the definitions, active per
+# mdevctl list
 view_mdevctl() {
 	local json actives
-	json=$(mdevctl list --defined --dumpjson) || return 1
-	actives=$(mdevctl list | cut -d' ' -f1)
+	json=$(${MDEVCTL:-mdevctl} list --defined --dumpjson) || return 1
+	actives=$(${MDEVCTL:-mdevctl} list | cut -d' ' -f1)
 	jq -r '.[]? | to_entries[] | .key as $p | .value[] | to_entries[] |
 		"\(.key) \($p) \(.value.mdev_type) \(.value.start)"' <<<"$json" |
 		while read -r u p t s; do
@@ -88,12 +99,20 @@ view_files() {
 	done | sort
 }
 
-# agree STEP EXPECTED [VIEWS]: each view equals the expected lines
+# agree STEP EXPECTED: each of the VIEWS equals the expected lines.
+# libvirt learns about definition changes from inotify and udev: its view
+# may lag a command by a moment, so it is given up to 15 s to settle.
 agree() {
-	local step=$1 want v got
+	local step=$1 want v got n=0
 	want=$(printf '%s' "$2" | sort)
-	for v in ${3:-$VIEWS}; do
+	known_parents
+	for v in $VIEWS; do
 		got=$("view_$v" 2>&1)
+		while [ "$v" = libvirt ] && [ "$got" != "$want" ] && [ $n -lt 15 ]; do
+			sleep 1
+			n=$((n + 1))
+			got=$("view_$v" 2>&1)
+		done
 		check_eq "$step: the $v view" "$want" "$got"
 	done
 }

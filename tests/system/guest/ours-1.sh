@@ -28,7 +28,7 @@ check "systemd knows the autostart unit" systemctl cat vmdevctl-autostart@mtty.s
 dpkg_clean "dpkg -i of the same packages again" dpkg -i "$T"/debs/*.deb
 check "dpkg --audit finds nothing" test -z "$(dpkg --audit 2>&1)"
 
-scenario_start
+scenario_start 1
 scenario_part1
 # the end reached: the host checks for it
 exit 0

@@ -11,6 +11,10 @@ U2=7c1d2e3f-4a5b-4c6d-9e7f-fedcba987654
 N1=mdev_${U1//-/_}_mtty
 N2=mdev_${U2//-/_}_mtty
 
+# a virsh that hangs (seen once, at libvirtd's idle exit, --timeout 120 in
+# its unit) is a failed step, not a boot that runs into QEMU's timeout
+virsh() { timeout 120 /usr/bin/virsh "$@"; }
+
 ok() { echo "ok - $*"; }
 fail() { local d=$1; shift; echo "not ok - $d: $*"; }
 fact() { echo "# $*"; }

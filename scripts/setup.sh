@@ -18,6 +18,9 @@ packages=(
 	# and mdevctl, the peer the guest compares vmdevctl's list and types with
 	qemu-system-x86 busybox-static cpio kmod make bc xz-utils zstd dwarves
 	flex bison libelf-dev libssl-dev mdevctl
+	# the Debian packages and the system tier (tests/system): package build,
+	# lintian, a Debian 12 image (debootstrap), qcow2 overlays
+	debhelper dpkg-dev lintian debootstrap qemu-utils e2fsprogs
 )
 missing=()
 for p in "${packages[@]}"; do

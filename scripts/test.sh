@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every test tier (tests/README.md), each a meson test run in its own build dir:
-#   build        gcc, warnings as errors: every suite, the QEMU VM tier forced on
+#   build        gcc, warnings as errors: every suite, the QEMU VM and system tiers forced on
 #   build-asan   meson/dev.ini (ASan+UBSan): unit golden badinput fault hygiene (--setup asan)
 #   build-fuzz   CC=clang -Dfuzz=enabled: suite fuzz, FUZZ_SECONDS (default 12) per parser
 #   build        --setup valgrind (unit) and --setup valgrindcli (golden, badinput)
@@ -46,7 +46,7 @@ PY
 }
 
 [ -d build ] || meson setup build --werror >/dev/null
-meson configure build -Dtests=true -Dexamples=true -Dvm-tests=enabled >/dev/null
+meson configure build -Dtests=true -Dexamples=true -Dvm-tests=enabled -Dsystem-tests=enabled >/dev/null
 tier "all suites (the VM tier boots real kernels)" build testlog
 
 [ -d build-asan ] || meson setup build-asan --native-file meson/dev.ini \

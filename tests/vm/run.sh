@@ -20,6 +20,7 @@ TIMEOUT=${VMDEV_VM_TIMEOUT:-900}
 EXTRA_BINS=${VMDEV_VM_EXTRA:-}   # extra host binaries to copy into the guest (with their libraries)
 APPEND_EXTRA=${VMDEV_VM_APPEND:-}
 ONLY=${VMDEV_VM_ONLY:-}          # run only the guest scripts with these number prefixes (and 0x-*)
+PREPARE_ONLY=0
 
 usage() {
 	cat <<EOF
@@ -30,6 +31,8 @@ usage: $PROG [--kernel KVER] [--out DIR] [--keep] [--timeout SECS] BUILDDIR
   --out DIR       where guest files (\$VM_OUT) and console.log go (default: a temp dir)
   --keep          keep the per-run work dir (initrd, raw serial output)
   --timeout SECS  kill QEMU after SECS (default $TIMEOUT)
+  --prepare-only  fetch and build the kernel cache only, print its directory and exit
+                  (tests/system builds its Debian image from it)
 env: VMDEV_VM_CACHE (cache dir, default ~/.cache/vmdevctl-vm), VMDEV_VM_EXTRA (extra host
      binaries for the guest's /usr/bin), VMDEV_VM_APPEND (extra kernel arguments),
      VMDEV_VM_ONLY (e.g. "50 60": only those guest scripts, plus the 0x set-up ones;
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--keep) KEEP=1; shift ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--timeout=*) TIMEOUT=${1#*=}; shift ;;
+	--prepare-only) PREPARE_ONLY=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "$PROG: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -276,6 +280,10 @@ if [ ! -e "$BASE" ]; then
 fi
 touch "$KD/.ready"
 exec 9>&-   # cache complete: release the lock
+if [ "$PREPARE_ONLY" = 1 ]; then
+	echo "$KD"
+	exit 0
+fi
 
 # per-run part: init, project binaries + their libraries, guest scripts
 if [ -n "$OUT" ]; then

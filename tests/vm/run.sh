@@ -199,34 +199,30 @@ if [ ! -e "$KD/.built" ]; then
 	mv "$KD/vmlinux.tmp" "$KD/vmlinux"
 	touch "$KD/.built"
 fi
-# Our own mdev driver (tests/vm/mattr): rebuilt whenever its source changes.
-MATTR_HASH=$(cat "$HERE/mattr/Kbuild" "$HERE/mattr/mattr.c" | md5sum | cut -c1-12)
-if [ ! -e "$KD/mattr-build/.built-$MATTR_HASH" ] || [ ! -e "$MODDIR/extra/mattr.ko" ]; then
-	t1=$(now)
-	rm -rf "$KD/mattr-build"
-	mkdir -p "$KD/mattr-build"
-	cp "$HERE/mattr/Kbuild" "$HERE/mattr/mattr.c" "$KD/mattr-build/"
-	make -C "$ROOT/usr/src/linux-headers-$KVER" M="$KD/mattr-build" modules \
-		>"$KD/mattr-build/build.log" 2>&1 || { tail -n 40 "$KD/mattr-build/build.log" >&2; die "building tests/vm/mattr failed (log: $KD/mattr-build/build.log)"; }
-	mkdir -p "$MODDIR/extra"
-	cp "$KD/mattr-build/mattr.ko" "$MODDIR/extra/"
-	touch "$KD/mattr-build/.built-$MATTR_HASH"
-	log "built mattr.ko ($MATTR_HASH) in $(printf '%.2f' "$(echo "$(now) - $t1" | bc)") s"
-fi
-# Our own vfio-pci variant driver (tests/vm/vvariant), the same way.
-VVARIANT_HASH=$(cat "$HERE/vvariant/Kbuild" "$HERE/vvariant/vfio_pci_vtest.c" | md5sum | cut -c1-12)
-if [ ! -e "$KD/vvariant-build/.built-$VVARIANT_HASH" ] || [ ! -e "$MODDIR/extra/vfio_pci_vtest.ko" ]; then
-	t1=$(now)
-	rm -rf "$KD/vvariant-build"
-	mkdir -p "$KD/vvariant-build"
-	cp "$HERE/vvariant/Kbuild" "$HERE/vvariant/vfio_pci_vtest.c" "$KD/vvariant-build/"
-	make -C "$ROOT/usr/src/linux-headers-$KVER" M="$KD/vvariant-build" modules \
-		>"$KD/vvariant-build/build.log" 2>&1 || { tail -n 40 "$KD/vvariant-build/build.log" >&2; die "building tests/vm/vvariant failed (log: $KD/vvariant-build/build.log)"; }
-	mkdir -p "$MODDIR/extra"
-	cp "$KD/vvariant-build/vfio_pci_vtest.ko" "$MODDIR/extra/"
-	touch "$KD/vvariant-build/.built-$VVARIANT_HASH"
-	log "built vfio_pci_vtest.ko ($VVARIANT_HASH) in $(printf '%.2f' "$(echo "$(now) - $t1" | bc)") s"
-fi
+# own_module DIR SOURCE MODULE: our own module tests/vm/DIR, built against this
+# kernel's headers into its extra/ whenever its source changes; prints the
+# source's hash (a key of the initramfs below)
+own_module() {
+	local dir=$1 src=$2 mod=$3 hash b t1
+	hash=$(cat "$HERE/$dir/Kbuild" "$HERE/$dir/$src" | md5sum | cut -c1-12)
+	b=$KD/$dir-build
+	if [ ! -e "$b/.built-$hash" ] || [ ! -e "$MODDIR/extra/$mod.ko" ]; then
+		t1=$(now)
+		rm -rf "$b"
+		mkdir -p "$b" "$MODDIR/extra"
+		cp "$HERE/$dir/Kbuild" "$HERE/$dir/$src" "$b/"
+		make -C "$ROOT/usr/src/linux-headers-$KVER" M="$b" modules >"$b/build.log" 2>&1 ||
+			{ tail -n 40 "$b/build.log" >&2; die "building tests/vm/$dir failed (log: $b/build.log)"; }
+		cp "$b/$mod.ko" "$MODDIR/extra/"
+		touch "$b/.built-$hash"
+		log "built $mod.ko ($hash) in $(printf '%.2f' "$(echo "$(now) - $t1" | bc)") s"
+	fi
+	echo "$hash"
+}
+# mattr: an mdev driver with vfio-ap-like attributes; vfio_pci_vtest: a
+# vfio-pci variant driver for QEMU's NVMe VF
+MATTR_HASH=$(own_module mattr mattr.c mattr)
+VVARIANT_HASH=$(own_module vvariant vfio_pci_vtest.c vfio_pci_vtest)
 phase_done build-modules "$t0"
 
 # ---------------------------------------------------------------- phase: initramfs
